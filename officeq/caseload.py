@@ -1,0 +1,168 @@
+"""The follow-up caseload: users who become due, get sessions, and leave.
+
+Each user belongs to a need group and carries their own random stream, so a
+user's session lengths and intervals are the same in every scenario of a
+replication. A user becomes due at their next follow-up date and joins the
+group's queue; due and not yet in session is *overdue* (the follow-up
+backlog). After a session the next due date is the session end plus a fresh
+interval. Users leave (to work, or otherwise) at their group's rates; new
+users arrive and are due for a first meeting at once.
+
+Due dates and exits are SimPy timeouts with a callback: no process per user.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+import simpy
+
+from officeq.calendar import HOURS_PER_DAY
+from officeq.config import FollowupConfig, FollowupGroup
+from officeq.distributions import residual_sample
+from officeq.metrics import Recorder
+from officeq.office import Office
+from officeq.streams import Streams
+from officeq.tasks import FOLLOWUP, Task, User, followup_queue
+
+HOURS_PER_YEAR = HOURS_PER_DAY * 365.0
+
+
+def allocate(total: int, shares: list[float]) -> list[int]:
+    """Split ``total`` by ``shares`` into whole numbers (largest remainder)."""
+    raw = [total * s for s in shares]
+    counts = [math.floor(r) for r in raw]
+    rest = total - sum(counts)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
+    for i in order[:rest]:
+        counts[i] += 1
+    return counts
+
+
+class Caseload:
+    """The users on follow-up and the events that move them."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        cfg: FollowupConfig,
+        streams: Streams,
+        office: Office,
+        recorder: Recorder,
+        horizon: float,
+    ) -> None:
+        self.env = env
+        self.cfg = cfg
+        self.office = office
+        self.rec = recorder
+        self.horizon = horizon
+        self.groups: dict[str, FollowupGroup] = dict(cfg.groups)
+        self._queue = {g: followup_queue(g) for g in self.groups}
+        self._next_id = 0
+        self._new_rng = streams.rng("caseload.new_users")
+        self.active = 0
+        self._populate(streams.rng("caseload.initial"))
+        rates = self._new_user_rates()
+        if sum(rates) > 0:
+            env.process(self._arrivals(rates))
+
+    # --- users ---------------------------------------------------------------
+    def _exit_rate(self, g: FollowupGroup) -> float:
+        return g.exit_to_work_per_year + g.exit_other_per_year
+
+    def _new_user_rates(self) -> list[float]:
+        """New users per hour, per group."""
+        if self.cfg.new_users_per_year is None:
+            per_year = [
+                self.cfg.caseload * g.share * self._exit_rate(g) for g in self.groups.values()
+            ]
+        else:
+            per_year = [self.cfg.new_users_per_year * g.share for g in self.groups.values()]
+        return [r / HOURS_PER_YEAR for r in per_year]
+
+    def _add(
+        self, group: str, seed: int, exit_u: float, work_u: float, first_due: float, initial: bool
+    ) -> None:
+        g = self.groups[group]
+        now = self.env.now
+        rate = self._exit_rate(g) / HOURS_PER_YEAR
+        exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
+        to_work = rate > 0 and work_u * self._exit_rate(g) < g.exit_to_work_per_year
+        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        self._next_id += 1
+        self.active += 1
+        self.rec.user_joined(group, now, initial)
+        if exit_at < self.horizon:
+            self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
+        self._schedule_due(user, first_due)
+
+    def _populate(self, rng: np.random.Generator) -> None:
+        names = list(self.groups)
+        counts = allocate(self.cfg.caseload, [self.groups[g].share for g in names])
+        for name, n in zip(names, counts, strict=True):
+            seeds = rng.integers(0, 2**63, n)
+            exit_u, work_u = rng.random(n), rng.random(n)
+            first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
+            for i in range(n):
+                self._add(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
+
+    def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
+        rng = self._new_rng
+        total = sum(rates)
+        names = list(self.groups)
+        probs = np.asarray(rates) / total
+        while True:
+            yield self.env.timeout(rng.exponential(1.0 / total))
+            group = names[int(rng.choice(len(names), p=probs))]
+            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+            self._add(group, seed, exit_u, work_u, 0.0, False)
+
+    # --- events ------------------------------------------------------------------
+    def _schedule_due(self, user: User, delay: float) -> None:
+        if self.env.now + delay >= self.horizon:
+            return
+        if delay <= 0:
+            self._due(user)
+        else:
+            self.env.timeout(delay).callbacks.append(partial(self._due, user))
+
+    def _due(self, user: User, _event: simpy.Event | None = None) -> None:
+        if not user.active:
+            return
+        g = self.groups[user.group]
+        minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        now = self.env.now
+        task = Task(FOLLOWUP, self._queue[user.group], now, math.inf, minutes / 60.0, user)
+        user.waiting = task
+        self.rec.arrived_task(task)
+        self.rec.overdue_change(user.group, 1, now)
+        self.office.submit(task)
+
+    def session_started(self, task: Task) -> None:
+        user = task.user
+        assert user is not None
+        user.waiting = None
+        now = self.env.now
+        self.rec.overdue_change(user.group, -1, now)
+        self.rec.session_started(task, now)
+
+    def session_done(self, task: Task) -> None:
+        user = task.user
+        assert user is not None
+        if user.active:
+            g = self.groups[user.group]
+            days = float(g.interval_days.sample(user.rng, 1)[0])
+            self._schedule_due(user, days * HOURS_PER_DAY)
+
+    def _exit(self, user: User, _event: simpy.Event | None = None) -> None:
+        user.active = False
+        self.active -= 1
+        now = self.env.now
+        if user.waiting is not None:
+            self.office.queues.cancel(user.waiting)
+            self.rec.cancelled(user.waiting)
+            self.rec.overdue_change(user.group, -1, now)
+            user.waiting = None
+        self.rec.user_left(user.group, user.exit_to_work, now)

@@ -1,0 +1,222 @@
+"""Build one office from a config, run it, and return its results.
+
+``run(config)`` is the whole model: it wires the calendar, arrival streams,
+caseload, caseworkers and policy into one SimPy environment, runs it to the
+horizon and returns a :class:`RunResult` (a summary dict and tidy daily and
+monthly tables). It reads and writes no files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from officeq.arrivals import ArrivalPattern, weekly_opening
+from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.caseload import Caseload
+from officeq.config import Config
+from officeq.distributions import BlockSampler
+from officeq.metrics import MONTHLY_COLUMNS, Recorder, daily_columns
+from officeq.office import Caseworker, Office, caseworker
+from officeq.policies import build_policy, queue_keys
+from officeq.staff import absence_days, segments
+from officeq.streams import Streams
+from officeq.tasks import (
+    INCOME_SUPPORT,
+    INCOME_SUPPORT_URGENT,
+    INQUIRY,
+    Queues,
+    Task,
+)
+
+CALENDAR_MARGIN_DAYS = 400
+"""Days of calendar kept past the horizon, for business-clock deadlines."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run measured."""
+
+    config: Config
+    summary: dict[str, float | None]
+    daily: pd.DataFrame
+    monthly: pd.DataFrame
+    counts: dict[str, dict[str, int]]
+    """All-time task counts per kind (arrived, started, finished, cancelled, waiting,
+    in_service), for conservation checks."""
+
+
+class _Model:
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.env = simpy.Environment()
+        self.horizon = cfg.horizon_days * HOURS_PER_DAY
+        self.days = math.ceil(cfg.horizon_days)
+        self.cal = OfficeCalendar(cfg.calendar, cfg.start_date, self.days + CALENDAR_MARGIN_DAYS)
+        self.streams = Streams(cfg.seed)
+        groups = tuple(cfg.work.followup.groups)
+        self.rec = Recorder(self.cal, groups, cfg.warmup_days * HOURS_PER_DAY, self.horizon)
+        self.office = Office(
+            self.env,
+            self.cal,
+            Queues(queue_keys(cfg)),
+            build_policy(cfg),
+            self.rec,
+            cfg.staff.admin_share,
+            self.horizon,
+        )
+        self._start_staff()
+        self.caseload = Caseload(
+            self.env, cfg.work.followup, self.streams, self.office, self.rec, self.horizon
+        )
+        self.office.caseload = self.caseload
+        self._start_arrivals()
+        self.env.process(self._daily())
+        if self.rec.warmup > 0:
+            self.env.timeout(self.rec.warmup).callbacks.append(
+                lambda _e: self.rec.mark_warmup(self.env.now)
+            )
+
+    def _start_staff(self) -> None:
+        s = self.cfg.staff
+        self.present = np.zeros(self.days, dtype=int)
+        for i in range(s.caseworkers):
+            absent = absence_days(s, self.streams.rng("absence", i), self.days)
+            for d in range(self.days):
+                if self.cal.is_open_day(d) and not absent[d]:
+                    self.present[d] += 1
+            worker = Caseworker(i)
+            self.office.workers.append(worker)
+            segs = segments(self.cal, s, i, absent, self.days)
+            self.env.process(caseworker(self.env, self.office, worker, segs))
+
+    def _start_arrivals(self) -> None:
+        w = self.cfg.work
+        opening = weekly_opening(self.cfg.calendar)
+        if w.inquiry.arrivals_per_day > 0:
+            pattern = ArrivalPattern(w.inquiry, self.cal, opening)
+            self.env.process(
+                self._arrivals(
+                    pattern, self.streams.rng("inquiry.arrivals"), self._inquiry_factory()
+                )
+            )
+        if w.income_support.arrivals_per_day > 0:
+            pattern = ArrivalPattern(w.income_support, self.cal, opening)
+            self.env.process(
+                self._arrivals(
+                    pattern,
+                    self.streams.rng("income_support.arrivals"),
+                    self._application_factory(),
+                )
+            )
+
+    def _inquiry_factory(self) -> Callable[[float], Task]:
+        inq = self.cfg.work.inquiry
+        durations = BlockSampler(
+            inq.duration_minutes, self.streams.rng("inquiry.durations"), 1 / 60
+        )
+        sla, cal = inq.sla_hours, self.cal
+        business = inq.sla_clock == "business"
+
+        def make_inquiry(t: float) -> Task:
+            deadline = cal.add_business_hours(t, sla) if business else t + sla
+            return Task(INQUIRY, INQUIRY, t, deadline, durations.next())
+
+        return make_inquiry
+
+    def _application_factory(self) -> Callable[[float], Task]:
+        inc = self.cfg.work.income_support
+        durations = BlockSampler(
+            inc.duration_minutes, self.streams.rng("income_support.durations"), 1 / 60
+        )
+        urgent = BlockSampler(_Unit(), self.streams.rng("income_support.urgent"))
+        regular_h = inc.deadline_days * HOURS_PER_DAY
+        urgent_h, share = inc.urgent_deadline_hours, inc.urgent_share
+
+        def make_application(t: float) -> Task:
+            if urgent.next() < share:
+                return Task(
+                    INCOME_SUPPORT, INCOME_SUPPORT_URGENT, t, t + urgent_h, durations.next()
+                )
+            return Task(INCOME_SUPPORT, INCOME_SUPPORT, t, t + regular_h, durations.next())
+
+        return make_application
+
+    def _arrivals(
+        self, pattern: ArrivalPattern, rng: np.random.Generator, make: Callable[[float], Task]
+    ):  # type: ignore[no-untyped-def]
+        env, office, rec = self.env, self.office, self.rec
+        for day in range(self.days):
+            for t in pattern.sample_day(day, rng).tolist():
+                if t >= self.horizon:
+                    return
+                yield env.timeout(t - env.now)
+                task = make(t)
+                rec.arrived_task(task)
+                office.submit(task)
+
+    def _daily(self):  # type: ignore[no-untyped-def]
+        q = self.office.queues
+        for day in range(self.days):
+            end = min((day + 1) * HOURS_PER_DAY, self.horizon)
+            yield self.env.timeout(end - self.env.now)
+            waiting = {
+                INQUIRY: q.size(INQUIRY),
+                INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
+            }
+            self.rec.snapshot(day, end, waiting, int(self.present[day]))
+
+    def run(self, progress: Callable[[float], None] | None) -> RunResult:
+        chunk = 30 * HOURS_PER_DAY
+        t = 0.0
+        while t < self.horizon:
+            t = min(t + chunk, self.horizon)
+            self.env.run(until=t)
+            if progress is not None:
+                progress(t / self.horizon)
+        return self._result()
+
+    def _result(self) -> RunResult:
+        rec, now = self.rec, self.horizon
+        queued = list(self.office.queues.waiting())
+        serving = list(self.office.in_service())
+        open_n = rec.close_open_tasks(queued + serving, now)
+        for w in self.office.workers:
+            if w.idle_since is not None:
+                rec.idled(w.idle_since, now)
+        summary = rec.summary(now, open_n)
+        counts: dict[str, dict[str, int]] = {}
+        for kind in rec.arrived:
+            counts[kind] = {
+                "arrived": rec.arrived[kind],
+                "started": rec.started_n[kind],
+                "finished": rec.finished_n[kind],
+                "cancelled": rec.cancelled_n[kind],
+                "waiting": sum(t.kind == kind for t in queued),
+                "in_service": sum(t.kind == kind for t in serving),
+            }
+        daily = pd.DataFrame(rec.daily_rows, columns=list(daily_columns(rec.groups)))
+        monthly = pd.DataFrame(rec.monthly_rows(), columns=list(MONTHLY_COLUMNS))
+        return RunResult(self.cfg, summary, daily, monthly, counts)
+
+
+class _Unit:
+    """Uniform(0, 1) draws for Bernoulli flags."""
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.random(n)
+
+
+def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResult:
+    """Simulate the office in ``cfg`` to its horizon.
+
+    Args:
+        cfg: a validated configuration.
+        progress: called with the fraction done after each simulated month.
+    """
+    return _Model(cfg).run(progress)

@@ -1,0 +1,109 @@
+"""Tasks, follow-up users, and the queues they wait in.
+
+Pure data, no SimPy: policies read a :class:`Queues` and tests build one by
+hand. Each queue keeps its tasks in arrival order, and within a queue the
+deadlines never decrease, so the head of a queue is both its oldest and its
+most urgent task.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INQUIRY = "inquiry"
+INCOME_SUPPORT = "income_support"
+INCOME_SUPPORT_URGENT = "income_support_urgent"
+FOLLOWUP = "followup"
+
+
+def followup_queue(group: str) -> str:
+    """The queue key of a need group's due users."""
+    return f"followup.{group}"
+
+
+@dataclass(slots=True, eq=False)
+class User:
+    """A user on the follow-up caseload."""
+
+    id: int
+    group: str
+    rng: np.random.Generator | None
+    """Own stream for session durations and intervals (same user, same draws)."""
+    exit_at: float
+    exit_to_work: bool
+    active: bool = True
+    waiting: Task | None = None
+    last_contact_month: int = -1
+
+
+@dataclass(slots=True, eq=False)
+class Task:
+    """One unit of work: an inquiry, an application, or a due follow-up session."""
+
+    kind: str
+    queue: str
+    arrival: float
+    """Hours; for follow-up, the time the user became due."""
+    deadline: float
+    duration: float
+    """Hours of caseworker time, drawn when the task is created."""
+    user: User | None = None
+    start: float = math.nan
+    cancelled: bool = False
+
+
+@dataclass(slots=True)
+class Queues:
+    """Waiting tasks per queue key, with the current time for policies."""
+
+    keys: tuple[str, ...]
+    now: float = 0.0
+    _q: dict[str, deque[Task]] = field(default_factory=dict)
+    _n: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._q = {k: deque() for k in self.keys}
+        self._n = dict.fromkeys(self.keys, 0)
+
+    @classmethod
+    def of(cls, tasks: Iterable[Task], keys: Iterable[str], now: float = 0.0) -> Queues:
+        """Build queues from tasks (sorted by arrival), for tests and tools."""
+        q = cls(tuple(keys), now)
+        for t in sorted(tasks, key=lambda t: t.arrival):
+            q.push(t)
+        return q
+
+    def push(self, task: Task) -> None:
+        self._q[task.queue].append(task)
+        self._n[task.queue] += 1
+
+    def head(self, key: str) -> Task | None:
+        """The next task of queue ``key``, or None when it is empty."""
+        q = self._q[key]
+        while q and q[0].cancelled:
+            q.popleft()
+        return q[0] if q else None
+
+    def pop(self, key: str) -> Task:
+        """Remove and return the head of queue ``key``."""
+        self.head(key)
+        self._n[key] -= 1
+        return self._q[key].popleft()
+
+    def cancel(self, task: Task) -> None:
+        """Take a waiting task out (it is skipped when it reaches the head)."""
+        task.cancelled = True
+        self._n[task.queue] -= 1
+
+    def size(self, key: str) -> int:
+        return self._n[key]
+
+    def waiting(self) -> Iterator[Task]:
+        """Every task still waiting, in no particular order."""
+        for q in self._q.values():
+            yield from (t for t in q if not t.cancelled)
