@@ -84,9 +84,9 @@ class OfficeCalendar:
 
     def business_hours(self, t: float) -> float:
         """Opening hours elapsed between time 0 and ``t``."""
-        d = int(t // HOURS_PER_DAY)
-        if d >= self.days:
+        if t >= self.days * HOURS_PER_DAY:
             return self._cum_end[-1] if self.days else 0.0
+        d = int(t // HOURS_PER_DAY)
         if d < 0 or math.isnan(self.open_at[d]):
             return self._cum_start[max(d, 0)]
         inside = min(max(t - self.open_at[d], 0.0), self.close_at[d] - self.open_at[d])

@@ -161,15 +161,20 @@ class _Model:
                 office.submit(task)
 
     def _daily(self):  # type: ignore[no-untyped-def]
-        q = self.office.queues
         for day in range(self.days):
-            end = min((day + 1) * HOURS_PER_DAY, self.horizon)
+            end = (day + 1) * HOURS_PER_DAY
+            if end >= self.horizon:
+                return  # the last day's row is taken when the run stops
             yield self.env.timeout(end - self.env.now)
-            waiting = {
-                INQUIRY: q.size(INQUIRY),
-                INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
-            }
-            self.rec.snapshot(day, end, waiting, int(self.present[day]))
+            self._snapshot(day, end)
+
+    def _snapshot(self, day: int, end: float) -> None:
+        q = self.office.queues
+        waiting = {
+            INQUIRY: q.size(INQUIRY),
+            INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
+        }
+        self.rec.snapshot(day, end, waiting, int(self.present[day]))
 
     def run(self, progress: Callable[[float], None] | None) -> RunResult:
         chunk = 30 * HOURS_PER_DAY
@@ -179,6 +184,7 @@ class _Model:
             self.env.run(until=t)
             if progress is not None:
                 progress(t / self.horizon)
+        self._snapshot(self.days - 1, self.horizon)
         return self._result()
 
     def _result(self) -> RunResult:
