@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -27,10 +28,12 @@ console = Console()
 if not console.is_terminal:  # files and pipes: wide enough that tables keep whole names
     console = Console(width=140)
 err_console = Console(stderr=True)
+if not err_console.is_terminal:  # one message, one line, also in logs
+    err_console = Console(stderr=True, width=1000)
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(2)
 
 
@@ -72,7 +75,7 @@ def summary_table(result: RunResult) -> Table:
     inq = cfg.work.inquiry
     measured = cfg.horizon_days - cfg.warmup_days
     table = Table(
-        title=f"{cfg.name}: {cfg.staff.caseworkers} caseworkers, policy "
+        title=f"{escape(cfg.name)}: {cfg.staff.caseworkers} caseworkers, policy "
         f"{cfg.policy.name}, {measured:g} days measured (seed {cfg.seed})",
         title_justify="left",
     )
@@ -192,7 +195,7 @@ def run_cmd(
         _fail(f"{out}: --out must be a folder")
     load = offered_load(cfg)
     style = "bold yellow" if load.utilization >= 1 else "dim"
-    err_console.print(f"[{style}]{describe(load)}[/]", highlight=False)
+    err_console.print(f"[{style}]{escape(describe(load))}[/]", highlight=False, soft_wrap=True)
     result = run_with_progress(cfg, cfg.name)
     console.print(summary_table(result))
     if out is not None:

@@ -72,9 +72,11 @@ class CalendarConfig(_Model):
     holidays: tuple[str, ...] = ()
     """Closed dates: ``YYYY-MM-DD`` for one date, ``MM-DD`` for every year."""
 
-    @field_validator("holidays")
+    @field_validator("holidays", mode="before")
     @classmethod
-    def _dates(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+    def _dates(cls, values: Any) -> tuple[str, ...]:
+        if not isinstance(values, list | tuple):
+            raise ValueError("must be a list of dates")
         for v in values:
             text = str(v)
             try:

@@ -51,14 +51,12 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def parse_override(text: str) -> tuple[str, Any]:
+def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
     """Split ``dotted.path=value``; the value is parsed as YAML (``12``, ``null``, ``[1, 2]``)."""
-    if "=" not in text:
-        raise ConfigError("--set", text, "must look like dotted.path=value")
     path, _, raw = text.partition("=")
     path = path.strip()
-    if not path or any(not part for part in path.split(".")):
-        raise ConfigError("--set", text, "must look like dotted.path=value")
+    if "=" not in text or not path or any(not part for part in path.split(".")):
+        raise ConfigError(source, f"--set {text}", "must look like dotted.path=value")
     try:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError:
@@ -137,7 +135,7 @@ def load_config(path: str | Path, overrides: Iterable[str] = (), **fields: Any) 
         fields: top-level fields to replace when not None (``seed``, ``horizon_days`` …).
     """
     data = read_yaml(path)
-    pairs = [parse_override(o) for o in overrides]
+    pairs = [parse_override(o, str(path)) for o in overrides]
     pairs += [(k, v) for k, v in fields.items() if v is not None]
     if not pairs:
         return validate(data, str(path))
