@@ -160,3 +160,13 @@ def test_task_past_closing_is_finished_and_overtime_recorded() -> None:
 def test_utilization_is_the_busy_share_of_client_time() -> None:
     s = run(baseline(days=60)).summary
     assert 0 < s["caseworker_utilization"] <= 1
+
+
+def test_business_clock_forgives_weekend_messages() -> None:
+    """Digital inquiries sent on Friday evening miss a 48-hour calendar SLA before the
+    office opens; on the business clock their 48 hours count opening hours only."""
+    calendar = run(baseline(days=60)).summary
+    business = run(baseline("work.inquiry.sla_clock=business", days=60)).summary
+    assert calendar["inquiries_arrived"] == business["inquiries_arrived"]  # same inquiries
+    assert calendar["inquiry_sla_hit_rate"] < 0.99
+    assert business["inquiry_sla_hit_rate"] > calendar["inquiry_sla_hit_rate"]
