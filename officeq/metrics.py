@@ -3,9 +3,10 @@
 Nothing is logged per event: the recorder keeps sums, a fixed-size histogram
 and one row per simulated day, so memory stays flat however long the run.
 Task metrics count tasks that arrived after the warm-up; level metrics
-(backlog, caseload, busy caseworkers) are time averages after the warm-up.
-This module defines every output column name (:data:`DAILY_COLUMNS`,
-:data:`MONTHLY_COLUMNS`, :func:`summary_keys`).
+(backlog, caseload) are time averages after the warm-up; client hours are the
+handling time of tasks, clipped to the measured period.
+The summary's keys are listed once, in :func:`summary_keys`; the daily and
+monthly tables live in :mod:`officeq.daily`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,21 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.daily import (
+    EXITS_TO_WORK,
+    FIRST_CONTACT,
+    INQ_ANSWERED,
+    INQ_ARRIVED,
+    INQ_ON_TIME,
+    IS_ARRIVED,
+    IS_DECIDED,
+    IS_ON_TIME,
+    SESSIONS,
+    DailyTable,
+)
 from officeq.tasks import FOLLOWUP, INCOME_SUPPORT, INCOME_SUPPORT_URGENT, INQUIRY, Task
 
 
@@ -113,43 +127,6 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
-DAILY_BASE = (
-    "day",
-    "date",
-    "weekday",
-    "open",
-    "warmup",
-    "inquiries_arrived",
-    "inquiries_answered",
-    "inquiries_waiting",
-    "income_support_arrived",
-    "income_support_decided",
-    "income_support_waiting",
-    "followup_sessions",
-    "followup_overdue",
-    "caseload",
-    "caseworkers_present",
-    "client_hours",
-    "overtime_hours",
-)
-MONTHLY_COLUMNS = (
-    "month",
-    "warmup",
-    "inquiries_arrived",
-    "inquiry_sla_hit_rate",
-    "income_support_decisions",
-    "income_support_on_time_rate",
-    "followup_users_contacted",
-    "followup_sessions_substantive",
-    "exits_to_work",
-)
-
-
-def daily_columns(groups: Iterable[str]) -> tuple[str, ...]:
-    """Columns of ``daily.csv``: the base columns, then overdue users per group."""
-    return DAILY_BASE + tuple(f"followup_overdue_{g}" for g in groups)
-
-
 def summary_keys(groups: Iterable[str]) -> tuple[str, ...]:
     """Every key of ``summary.json``, in order."""
     groups = tuple(groups)
@@ -203,16 +180,16 @@ class Recorder:
             INCOME_SUPPORT: ClassStats(),
             INCOME_SUPPORT_URGENT: ClassStats(),
         }
+        kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP)
         # all-time counts per kind, for conservation
-        self.arrived = dict.fromkeys((INQUIRY, INCOME_SUPPORT, FOLLOWUP), 0)
-        self.started_n = dict.fromkeys((INQUIRY, INCOME_SUPPORT, FOLLOWUP), 0)
-        self.finished_n = dict.fromkeys((INQUIRY, INCOME_SUPPORT, FOLLOWUP), 0)
-        self.cancelled_n = dict.fromkeys((INQUIRY, INCOME_SUPPORT, FOLLOWUP), 0)
-        self.measured_arrivals = dict.fromkeys((INQUIRY, INCOME_SUPPORT), 0)
+        self.arrived = dict.fromkeys(kinds, 0)
+        self.finished_n = dict.fromkeys(kinds, 0)
+        self.cancelled_n = dict.fromkeys(kinds, 0)
+        self.measured_arrivals = dict.fromkeys(kinds, 0)
         self.overdue = {g: Level() for g in self.groups}
         self.overdue_total = Level()
         self.caseload = {g: Level() for g in self.groups}
-        self.busy = Level()
+        self.client_hours = 0.0
         self.sessions = dict.fromkeys(self.groups, 0)
         self.lateness = dict.fromkeys(self.groups, 0.0)
         self.exits_to_work = 0
@@ -221,60 +198,28 @@ class Recorder:
         self.scheduled_hours = 0.0
         self.idle_hours = 0.0
         self.overtime_hours = 0.0
-        # months and days
-        days = math.ceil(horizon / HOURS_PER_DAY)
-        labels, index, first_day = [], [], []
-        for d in range(days):
-            label = cal.date(d).strftime("%Y-%m")
-            if not labels or labels[-1] != label:
-                labels.append(label)
-                first_day.append(d)
-            index.append(len(labels) - 1)
-        self.month_first_day = first_day
-        self.month_labels = labels
-        self.month_of_day = index
-        self.monthly = {
-            c: np.zeros(len(labels))
-            for c in (
-                "arrived",
-                "resolved",
-                "hits",
-                "decided",
-                "decided_on_time",
-                "open_late",
-                "contacted",
-                "sessions",
-                "exits_to_work",
-            )
-        }
-        self._daily_overtime = np.zeros(days + 1)
-        self._day_counts = dict.fromkeys(
-            ("inq_arr", "inq_done", "is_arr", "is_done", "sessions"), 0
-        )
-        self.daily_rows: list[tuple] = []
-
-    def _month(self, t: float) -> int:
-        d = min(int(t // HOURS_PER_DAY), len(self.month_of_day) - 1)
-        return self.month_of_day[d]
+        self.days = math.ceil(horizon / HOURS_PER_DAY)
+        self.table = DailyTable(cal, self.days, self.groups, warmup)
+        self.month_now = 0
+        self._day_client_hours = 0.0
+        self._rows = 0
 
     # --- events -----------------------------------------------------------
     def arrived_task(self, task: Task) -> None:
         kind = task.kind
         self.arrived[kind] += 1
         if kind == INQUIRY:
-            self._day_counts["inq_arr"] += 1
-            self.monthly["arrived"][self._month(task.arrival)] += 1
+            self.table.today[INQ_ARRIVED] += 1
         elif kind == INCOME_SUPPORT:
-            self._day_counts["is_arr"] += 1
-        if kind != FOLLOWUP and task.arrival >= self.warmup:
+            self.table.today[IS_ARRIVED] += 1
+        if task.arrival >= self.warmup:
             self.measured_arrivals[kind] += 1
 
     def started(self, task: Task, now: float) -> None:
-        self.started_n[task.kind] += 1
-        self.busy.add(1, now)
-        if task.kind == FOLLOWUP:
-            return
-        if task.arrival >= self.warmup:
+        self._day_client_hours += task.duration
+        if now >= self.warmup:
+            self.client_hours += task.duration
+        if task.kind != FOLLOWUP and task.arrival >= self.warmup:
             s = self.classes[task.queue]
             wait = now - task.arrival
             s.started += 1
@@ -287,19 +232,16 @@ class Recorder:
     def finished(self, task: Task, now: float) -> None:
         kind = task.kind
         self.finished_n[kind] += 1
-        self.busy.add(-1, now)
         if kind == FOLLOWUP:
             return
         hit = now <= task.deadline
-        m = self._month(task.arrival)
+        today = self.table.today
         if kind == INQUIRY:
-            self._day_counts["inq_done"] += 1
-            self.monthly["resolved"][m] += 1
-            self.monthly["hits"][m] += hit
+            today[INQ_ANSWERED] += 1
+            today[INQ_ON_TIME] += hit
         else:
-            self._day_counts["is_done"] += 1
-            self.monthly["decided"][m] += 1
-            self.monthly["decided_on_time"][m] += hit
+            today[IS_DECIDED] += 1
+            today[IS_ON_TIME] += hit
         if task.arrival >= self.warmup:
             s = self.classes[task.queue]
             s.done += 1
@@ -313,12 +255,11 @@ class Recorder:
     def session_started(self, task: Task, now: float) -> None:
         user = task.user
         assert user is not None
-        m = self._month(now)
-        self.monthly["sessions"][m] += 1
-        if user.last_contact_month != m:
-            user.last_contact_month = m
-            self.monthly["contacted"][m] += 1
-        self._day_counts["sessions"] += 1
+        today = self.table.today
+        today[SESSIONS] += 1
+        if user.last_contact_month != self.month_now:
+            user.last_contact_month = self.month_now
+            today[FIRST_CONTACT] += 1
         if now >= self.warmup:
             self.sessions[user.group] += 1
             self.lateness[user.group] += now - task.arrival
@@ -331,7 +272,7 @@ class Recorder:
     def user_left(self, group: str, to_work: bool, now: float) -> None:
         self.caseload[group].add(-1, now)
         if to_work:
-            self.monthly["exits_to_work"][self._month(now)] += 1
+            self.table.today[EXITS_TO_WORK] += 1
         if now >= self.warmup:
             if to_work:
                 self.exits_to_work += 1
@@ -349,65 +290,54 @@ class Recorder:
             self.idle_hours += end - max(start, self.warmup)
 
     def overtime(self, hours: float, now: float) -> None:
-        self._daily_overtime[int(now // HOURS_PER_DAY)] += hours
+        self.table.add_overtime(int(now // HOURS_PER_DAY), hours)
         if now >= self.warmup:
             self.overtime_hours += min(hours, now - self.warmup)
 
-    def mark_warmup(self, now: float) -> None:
-        for level in (
-            self.overdue_total,
-            self.busy,
-            *self.overdue.values(),
-            *self.caseload.values(),
-        ):
+    def mark_warmup(self, now: float, in_service: Iterable[Task]) -> None:
+        for level in (self.overdue_total, *self.overdue.values(), *self.caseload.values()):
             level.mark(now)
+        for t in in_service:  # started in the warm-up, partly worked after it
+            self.client_hours += t.start + t.duration - now
 
-    def snapshot(self, day: int, now: float, waiting: dict[str, int], present: int) -> None:
-        """The end-of-day row of ``daily.csv``."""
-        c = self._day_counts
-        busy_area = self.busy.area_until(now)
-        client = busy_area - getattr(self, "_busy_mark", 0.0)
-        self._busy_mark = busy_area
-        cal = self.cal
-        self.daily_rows.append(
-            (
-                day,
-                cal.date(day).isoformat(),
-                cal.date(day).strftime("%a"),
-                cal.is_open_day(day),
-                now <= self.warmup,
-                c["inq_arr"],
-                c["inq_done"],
-                waiting[INQUIRY],
-                c["is_arr"],
-                c["is_done"],
-                waiting[INCOME_SUPPORT],
-                c["sessions"],
-                self.overdue_total.value,
-                sum(lv.value for lv in self.caseload.values()),
-                present,
-                round(client, 6),
-                round(float(self._daily_overtime[day]), 6),
-                *(self.overdue[g].value for g in self.groups),
-            )
-        )
-        for k in c:
-            c[k] = 0
+    def close_day(self, day: int, now: float, waiting: dict[str, int], present: int) -> None:
+        """Take the end-of-day row of ``daily.csv`` and start the next day."""
+        client, self._day_client_hours = self._day_client_hours, 0.0
+        levels = [
+            waiting[INQUIRY],
+            waiting[INCOME_SUPPORT],
+            self.overdue_total.value,
+            sum(lv.value for lv in self.caseload.values()),
+            present,
+            *(self.overdue[g].value for g in self.groups),
+        ]
+        self.table.close_day(day, levels, client)
+        self._rows = day + 1
+        if day + 1 < self.days:
+            self.month_now = int(self.table.month_of_day[day + 1])
 
     # --- end of run -----------------------------------------------------------
     def close_open_tasks(self, open_tasks: Iterable[Task], now: float) -> dict[str, int]:
         """Count open deadline work at the end: past its deadline it is a miss."""
-        open_n = {INQUIRY: 0, INCOME_SUPPORT: 0}
+        self.open_n = {INQUIRY: 0, INCOME_SUPPORT: 0}
+        self.open_late_n = {INQUIRY: 0, INCOME_SUPPORT: 0}
         for t in open_tasks:
+            if t.start <= now:  # in service: only the part before the end counts
+                self.client_hours -= max(0.0, t.start + t.duration - max(now, self.warmup))
             if t.kind == FOLLOWUP:
                 continue
-            open_n[t.kind] += 1
+            self.open_n[t.kind] += 1
             if t.deadline <= now:
-                m = self._month(t.arrival)
-                self.monthly["resolved" if t.kind == INQUIRY else "open_late"][m] += 1
+                self.open_late_n[t.kind] += 1
                 if t.arrival >= self.warmup:
                     self.classes[t.queue].open_late += 1
-        return open_n
+        return self.open_n
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The daily table and the monthly scorecard."""
+        daily = self.table.frame(self._rows)
+        late = (self.open_late_n[INQUIRY], self.open_late_n[INCOME_SUPPORT])
+        return daily, self.table.monthly(daily, late)
 
     def summary(self, now: float, open_n: dict[str, int]) -> dict[str, float | None]:
         inq = self.classes[INQUIRY]
@@ -458,31 +388,12 @@ class Recorder:
             out[f"followup_overdue_days_mean_{g}"] = _mean(
                 self.lateness[g] / HOURS_PER_DAY, self.sessions[g]
             )
-        client = self.busy.measured(now)
+        client = self.client_hours
         out["caseworker_utilization"] = _ratio(client, client + self.idle_hours)
         out["client_hours"] = client
         out["scheduled_client_hours"] = self.scheduled_hours
         out["overtime_hours"] = self.overtime_hours
         return {k: (None if v is None else _clean(v)) for k, v in out.items()}
-
-    def monthly_rows(self) -> list[tuple]:
-        m = self.monthly
-        rows = []
-        for i, label in enumerate(self.month_labels):
-            rows.append(
-                (
-                    label,
-                    self.month_first_day[i] * HOURS_PER_DAY < self.warmup,
-                    int(m["arrived"][i]),
-                    _ratio(m["hits"][i], m["resolved"][i]),
-                    int(m["decided"][i]),
-                    _ratio(m["decided_on_time"][i], m["decided"][i] + m["open_late"][i]),
-                    int(m["contacted"][i]),
-                    int(m["sessions"][i]),
-                    int(m["exits_to_work"][i]),
-                )
-            )
-        return rows
 
 
 def _clean(v: float) -> float:

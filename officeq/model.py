@@ -21,7 +21,7 @@ from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.caseload import Caseload
 from officeq.config import Config
 from officeq.distributions import BlockSampler
-from officeq.metrics import MONTHLY_COLUMNS, Recorder, daily_columns
+from officeq.metrics import Recorder
 from officeq.office import Caseworker, Office, caseworker
 from officeq.policies import build_policy, queue_keys
 from officeq.staff import absence_days, segments
@@ -47,7 +47,7 @@ class RunResult:
     daily: pd.DataFrame
     monthly: pd.DataFrame
     counts: dict[str, dict[str, int]]
-    """All-time task counts per kind (arrived, started, finished, cancelled, waiting,
+    """All-time task counts per kind (arrived, finished, cancelled, waiting,
     in_service), for conservation checks."""
 
 
@@ -79,7 +79,7 @@ class _Model:
         self.env.process(self._daily())
         if self.rec.warmup > 0:
             self.env.timeout(self.rec.warmup).callbacks.append(
-                lambda _e: self.rec.mark_warmup(self.env.now)
+                lambda _e: self.rec.mark_warmup(self.env.now, self.office.in_service())
             )
 
     def _start_staff(self) -> None:
@@ -100,19 +100,16 @@ class _Model:
         opening = weekly_opening(self.cfg.calendar)
         if w.inquiry.arrivals_per_day > 0:
             pattern = ArrivalPattern(w.inquiry, self.cal, opening)
-            self.env.process(
-                self._arrivals(
-                    pattern, self.streams.rng("inquiry.arrivals"), self._inquiry_factory()
-                )
+            _ArrivalSource(
+                self, pattern, self.streams.rng("inquiry.arrivals"), self._inquiry_factory()
             )
         if w.income_support.arrivals_per_day > 0:
             pattern = ArrivalPattern(w.income_support, self.cal, opening)
-            self.env.process(
-                self._arrivals(
-                    pattern,
-                    self.streams.rng("income_support.arrivals"),
-                    self._application_factory(),
-                )
+            _ArrivalSource(
+                self,
+                pattern,
+                self.streams.rng("income_support.arrivals"),
+                self._application_factory(),
             )
 
     def _inquiry_factory(self) -> Callable[[float], Task]:
@@ -147,19 +144,6 @@ class _Model:
 
         return make_application
 
-    def _arrivals(
-        self, pattern: ArrivalPattern, rng: np.random.Generator, make: Callable[[float], Task]
-    ):  # type: ignore[no-untyped-def]
-        env, office, rec = self.env, self.office, self.rec
-        for day in range(self.days):
-            for t in pattern.sample_day(day, rng).tolist():
-                if t >= self.horizon:
-                    return
-                yield env.timeout(t - env.now)
-                task = make(t)
-                rec.arrived_task(task)
-                office.submit(task)
-
     def _daily(self):  # type: ignore[no-untyped-def]
         for day in range(self.days):
             end = (day + 1) * HOURS_PER_DAY
@@ -174,7 +158,7 @@ class _Model:
             INQUIRY: q.size(INQUIRY),
             INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
         }
-        self.rec.snapshot(day, end, waiting, int(self.present[day]))
+        self.rec.close_day(day, end, waiting, int(self.present[day]))
 
     def run(self, progress: Callable[[float], None] | None) -> RunResult:
         chunk = 30 * HOURS_PER_DAY
@@ -200,15 +184,61 @@ class _Model:
         for kind in rec.arrived:
             counts[kind] = {
                 "arrived": rec.arrived[kind],
-                "started": rec.started_n[kind],
                 "finished": rec.finished_n[kind],
                 "cancelled": rec.cancelled_n[kind],
                 "waiting": sum(t.kind == kind for t in queued),
                 "in_service": sum(t.kind == kind for t in serving),
             }
-        daily = pd.DataFrame(rec.daily_rows, columns=list(daily_columns(rec.groups)))
-        monthly = pd.DataFrame(rec.monthly_rows(), columns=list(MONTHLY_COLUMNS))
+        daily, monthly = rec.tables()
         return RunResult(self.cfg, summary, daily, monthly, counts)
+
+
+class _ArrivalSource:
+    """Feeds one arrival stream into the office, a day of arrivals at a time.
+
+    Each arrival is one SimPy timeout whose callback submits the task and
+    schedules the next: no process, so no generator to resume.
+    """
+
+    def __init__(
+        self,
+        model: _Model,
+        pattern: ArrivalPattern,
+        rng: np.random.Generator,
+        make: Callable[[float], Task],
+    ) -> None:
+        self.env = model.env
+        self.submit = model.office.submit
+        self.arrived = model.rec.arrived_task
+        self.horizon = model.horizon
+        self.days = model.days
+        self.pattern = pattern
+        self.rng = rng
+        self.make = make
+        self.day = -1
+        self.times: list[float] = []
+        self.i = 0
+        self.t = 0.0
+        self._next()
+
+    def _next(self) -> None:
+        while self.i >= len(self.times):
+            self.day += 1
+            if self.day >= self.days:
+                return
+            self.times = self.pattern.sample_day(self.day, self.rng).tolist()
+            self.i = 0
+        t = self.times[self.i]
+        self.i += 1
+        if t < self.horizon:
+            self.t = t
+            self.env.timeout(t - self.env.now).callbacks.append(self._arrive)
+
+    def _arrive(self, event: simpy.Event) -> None:
+        task = self.make(self.t)
+        self.arrived(task)
+        self.submit(task)
+        self._next()
 
 
 class _Unit:

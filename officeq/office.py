@@ -3,8 +3,8 @@
 A caseworker is a SimPy process (:func:`caseworker`) that walks through its
 client-work segments; when free it asks the office for a task, and the office
 asks the policy. An idle caseworker waits on one event that the next arrival
-(or the end of its segment) triggers, so an arrival costs one event, not a
-process of its own.
+(or the end of its segment) triggers, and the arriving task comes with it, so
+an arrival costs one event, not a process of its own.
 """
 
 from __future__ import annotations
@@ -69,38 +69,66 @@ class Office:
         self.horizon = horizon
         self.caseload: Caseload | None = None
         self.workers: list[Caseworker] = []
-        self._idle: deque[simpy.Event] = deque()
+        self._idle: deque[tuple[Caseworker, simpy.Event]] = deque()
+        self._handoff = bool(getattr(policy, "work_conserving", False))
 
     def submit(self, task: Task) -> None:
-        """A task joins its queue; one idle caseworker (if any) is woken."""
-        self.queues.push(task)
+        """A task arrives: straight to an idle caseworker, or into its queue.
+
+        With a work-conserving policy an idle caseworker means every queue is
+        empty, so the arriving task is the policy's only possible choice: it is
+        handed over without asking, and the caseworker's wait event is
+        scheduled for the moment the task is done, so the caseworker process
+        resumes once per task instead of twice.
+        """
         idle = self._idle
         while idle:
-            ev = idle.popleft()
-            if not ev.triggered:
-                ev.succeed()
+            worker, ev = idle.popleft()
+            if ev.triggered:
+                continue  # stale: its segment ended
+            if not self._handoff:
+                self.queues.push(task)
+                ev.succeed(None)
                 return
+            now = self.env.now
+            self.rec.idled(worker.idle_since, now)  # type: ignore[arg-type]
+            worker.idle_since = None
+            self._start(worker, task, now)
+            # Event.succeed() with a delay: SimPy 4 has no public call for it
+            ev._ok = True
+            ev._value = task
+            self.env.schedule(ev, delay=task.duration)
+            return
+        self.queues.push(task)
 
     def take(self, worker: Caseworker) -> Task | None:
         """The policy's pick for ``worker`` now, taken out of its queue, or None."""
-        now = self.env.now
         queues = self.queues
+        if not queues.total:
+            return None
+        now = self.env.now
         queues.now = now
-        day = int(now // HOURS_PER_DAY)
-        if worker.day != day:
-            worker.day = day
-            worker.followup_hours_today = 0.0
-            worker.client_hours_today = self.cal.open_hours(day) * (1 - self.admin_share)
+        if worker.day != int(now // HOURS_PER_DAY):
+            self._new_day(worker, now)
         key = self.policy.choose(queues, worker)
         if key is None:
             return None
         task = queues.pop(key)
+        self._start(worker, task, now)
+        return task
+
+    def _new_day(self, worker: Caseworker, now: float) -> None:
+        day = int(now // HOURS_PER_DAY)
+        worker.day = day
+        worker.followup_hours_today = 0.0
+        worker.client_hours_today = self.cal.open_hours(day) * (1 - self.admin_share)
+
+    def _start(self, worker: Caseworker, task: Task, now: float) -> None:
         task.start = now
         worker.current = task
         self.rec.started(task, now)
         if task.kind == FOLLOWUP:
             self.caseload.session_started(task)  # type: ignore[union-attr]
-        return task
 
     def finish(self, worker: Caseworker, task: Task) -> None:
         """``worker`` has finished ``task``."""
@@ -108,16 +136,19 @@ class Office:
         worker.current = None
         self.rec.finished(task, now)
         if task.kind == FOLLOWUP:
+            if worker.day != int(task.start // HOURS_PER_DAY):
+                self._new_day(worker, task.start)
             worker.followup_hours_today += task.duration
             self.caseload.session_done(task)  # type: ignore[union-attr]
 
-    def idle(self, until: float) -> simpy.Event:
-        """An event that fires on the next arrival, or at ``until`` at the latest."""
+    def idle(self, worker: Caseworker, until: float) -> simpy.Event:
+        """An event that fires with a task handed over on arrival (or None to look
+        again), or with None at ``until`` at the latest."""
         ev = self.env.event()
-        self._idle.append(ev)
+        self._idle.append((worker, ev))
         if until < self.horizon:
             timer = self.env.timeout(until - self.env.now)
-            timer.callbacks.append(lambda _t: None if ev.triggered else ev.succeed())
+            timer.callbacks.append(lambda _t: None if ev.triggered else ev.succeed(None))
         return ev
 
     def in_service(self) -> Iterable[Task]:
@@ -146,11 +177,14 @@ def caseworker(
             task = office.take(worker)
             if task is None:
                 worker.idle_since = env.now
-                yield office.idle(end)
-                rec.idled(worker.idle_since, env.now)
-                worker.idle_since = None
-                continue
-            yield env.timeout(task.duration)
+                task = yield office.idle(worker, end)
+                if task is None:  # woken without a task: look again (or the segment ended)
+                    rec.idled(worker.idle_since, env.now)
+                    worker.idle_since = None
+                    continue
+                # handed a task on arrival; the wait lasted until it was done
+            else:
+                yield env.timeout(task.duration)
             office.finish(worker, task)
         if seg.closes and env.now > end and not math.isinf(end):
             rec.overtime(env.now - end, env.now)

@@ -7,13 +7,15 @@ queues (:class:`officeq.tasks.Queues`) and of the caseworker (anything with
 SimPy, so it is tested on hand-built states. Policies are built by name from
 one registry, :data:`POLICIES`.
 
-Every policy here is work-conserving: when any task waits, it picks one.
+Every policy here is work-conserving (``work_conserving = True``): when any
+task waits, it picks one. The office relies on that to hand an arriving task
+straight to an idle caseworker, since then every queue is empty and the
+task is the only choice.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,42 +38,36 @@ class WorkerView(Protocol):
 
 
 class Policy(Protocol):
+    work_conserving: bool
+
     def choose(self, queues: Queues, worker: WorkerView) -> str | None: ...
-
-
-def _earliest(queues: Queues, keys: Sequence[str], attr: str) -> str | None:
-    """The key whose head has the smallest ``attr`` (ties: first key)."""
-    best, best_value = None, math.inf
-    for key in keys:
-        head = queues.head(key)
-        if head is not None:
-            value = getattr(head, attr)
-            if best is None or value < best_value:
-                best, best_value = key, value
-    return best
 
 
 @dataclass(frozen=True)
 class Fifo:
     """First come, first served across all work (follow-up: by due time)."""
 
+    work_conserving = True
+
     keys: tuple[str, ...]
 
     def choose(self, queues: Queues, worker: WorkerView) -> str | None:
-        return _earliest(queues, self.keys, "arrival")
+        return queues.earliest(self.keys)
 
 
 @dataclass(frozen=True)
 class DeadlineFirst:
     """Earliest deadline first; follow-up (no deadline) only when no deadline work waits."""
 
+    work_conserving = True
+
     deadline_keys: tuple[str, ...]
     followup_keys: tuple[str, ...]
 
     def choose(self, queues: Queues, worker: WorkerView) -> str | None:
-        key = _earliest(queues, self.deadline_keys, "deadline")
+        key = queues.earliest(self.deadline_keys, by_deadline=True)
         if key is None:
-            key = _earliest(queues, self.followup_keys, "arrival")
+            key = queues.earliest(self.followup_keys)
         return key
 
 
@@ -79,11 +75,13 @@ class DeadlineFirst:
 class StrictPriority:
     """A fixed order of work classes; within follow-up, the longest overdue first."""
 
+    work_conserving = True
+
     levels: tuple[tuple[str, ...], ...]
 
     def choose(self, queues: Queues, worker: WorkerView) -> str | None:
         for keys in self.levels:
-            key = _earliest(queues, keys, "arrival")
+            key = queues.earliest(keys)
             if key is not None:
                 return key
         return None
@@ -98,12 +96,14 @@ class ProtectedFollowup:
     is due) deadline-first.
     """
 
+    work_conserving = True
+
     share: float
     fallback: DeadlineFirst
 
     def choose(self, queues: Queues, worker: WorkerView) -> str | None:
         if worker.followup_hours_today < self.share * worker.client_hours_today:
-            key = _earliest(queues, self.fallback.followup_keys, "arrival")
+            key = queues.earliest(self.fallback.followup_keys)
             if key is not None:
                 return key
         return self.fallback.choose(queues, worker)
@@ -118,13 +118,15 @@ class NeedsBased:
     follow-up, deadline work is done earliest deadline first.
     """
 
+    work_conserving = True
+
     margin_hours: float
     deadline_keys: tuple[str, ...]
     need_keys: tuple[str, ...]
     """Follow-up queues, most vulnerable group first."""
 
     def choose(self, queues: Queues, worker: WorkerView) -> str | None:
-        urgent = _earliest(queues, self.deadline_keys, "deadline")
+        urgent = queues.earliest(self.deadline_keys, by_deadline=True)
         if urgent is not None:
             head = queues.head(urgent)
             assert head is not None

@@ -63,6 +63,8 @@ class Queues:
 
     keys: tuple[str, ...]
     now: float = 0.0
+    total: int = 0
+    """Tasks waiting in all queues."""
     _q: dict[str, deque[Task]] = field(default_factory=dict)
     _n: dict[str, int] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ class Queues:
     def push(self, task: Task) -> None:
         self._q[task.queue].append(task)
         self._n[task.queue] += 1
+        self.total += 1
 
     def head(self, key: str) -> Task | None:
         """The next task of queue ``key``, or None when it is empty."""
@@ -93,12 +96,33 @@ class Queues:
         """Remove and return the head of queue ``key``."""
         self.head(key)
         self._n[key] -= 1
+        self.total -= 1
         return self._q[key].popleft()
 
     def cancel(self, task: Task) -> None:
         """Take a waiting task out (it is skipped when it reaches the head)."""
         task.cancelled = True
         self._n[task.queue] -= 1
+        self.total -= 1
+
+    def earliest(self, keys: Iterable[str], by_deadline: bool = False) -> str | None:
+        """The key among ``keys`` whose head arrived first (or is due first, with
+        ``by_deadline``); ties go to the first key. None when all are empty."""
+        best, best_value = None, math.inf
+        queues = self._q
+        for key in keys:
+            q = queues[key]
+            if not q:
+                continue
+            head = q[0]
+            if head.cancelled:
+                head = self.head(key)
+                if head is None:
+                    continue
+            value = head.deadline if by_deadline else head.arrival
+            if best is None or value < best_value:
+                best, best_value = key, value
+        return best
 
     def size(self, key: str) -> int:
         return self._n[key]

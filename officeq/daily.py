@@ -1,0 +1,149 @@
+"""The daily table and the monthly scorecard built from it.
+
+One row per simulated day, kept in preallocated numpy columns (no Python
+object per row), so a long run costs a few bytes per day. The monthly
+scorecard is the sum of its days: a month's hit rate is that of the
+inquiries answered in the month. Column names are defined here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
+
+# counters of the current day, by index (kept in a list for speed)
+INQ_ARRIVED, INQ_ANSWERED, INQ_ON_TIME = 0, 1, 2
+IS_ARRIVED, IS_DECIDED, IS_ON_TIME = 3, 4, 5
+SESSIONS, FIRST_CONTACT, EXITS_TO_WORK = 6, 7, 8
+COUNTER_COLUMNS = (
+    "inquiries_arrived",
+    "inquiries_answered",
+    "inquiries_answered_on_time",
+    "income_support_arrived",
+    "income_support_decided",
+    "income_support_decided_on_time",
+    "followup_sessions",
+    "users_first_contact_of_month",
+    "exits_to_work",
+)
+LEVEL_COLUMNS = (
+    "inquiries_waiting",
+    "income_support_waiting",
+    "followup_overdue",
+    "caseload",
+    "caseworkers_present",
+)
+HOUR_COLUMNS = ("client_hours", "overtime_hours")
+MONTHLY_COLUMNS = (
+    "month",
+    "warmup",
+    "inquiries_arrived",
+    "inquiries_answered",
+    "inquiry_sla_hit_rate",
+    "income_support_decisions",
+    "income_support_on_time_rate",
+    "followup_users_contacted",
+    "followup_sessions_substantive",
+    "exits_to_work",
+)
+
+
+def daily_columns(groups: Iterable[str]) -> tuple[str, ...]:
+    """Columns of ``daily.csv``, in order."""
+    return (
+        "day",
+        "date",
+        "weekday",
+        "open",
+        "warmup",
+        *COUNTER_COLUMNS,
+        *LEVEL_COLUMNS,
+        *HOUR_COLUMNS,
+        *tuple(f"followup_overdue_{g}" for g in groups),
+    )
+
+
+class DailyTable:
+    """End-of-day values for ``days`` days."""
+
+    def __init__(self, cal: OfficeCalendar, days: int, groups: Iterable[str], warmup: float):
+        self.cal = cal
+        self.days = days
+        self.groups = tuple(groups)
+        self.warmup = warmup
+        self.today = [0] * len(COUNTER_COLUMNS)
+        self._counts = np.zeros((days, len(COUNTER_COLUMNS)), dtype=np.int64)
+        self._levels = np.zeros((days, len(LEVEL_COLUMNS) + len(self.groups)), dtype=np.int64)
+        self._hours = np.zeros((days, len(HOUR_COLUMNS)))
+        self.month_of_day = np.zeros(days, dtype=np.int64)
+        self.month_labels: list[str] = []
+        for d in range(days):
+            label = cal.date(d).strftime("%Y-%m")
+            if not self.month_labels or self.month_labels[-1] != label:
+                self.month_labels.append(label)
+            self.month_of_day[d] = len(self.month_labels) - 1
+
+    def add_overtime(self, day: int, hours: float) -> None:
+        self._hours[min(day, self.days - 1), 1] += hours
+
+    def close_day(self, day: int, levels: Iterable[int], client_hours: float) -> None:
+        """Store today's counters and the end-of-day levels; start a new day."""
+        self._counts[day] = self.today
+        self._levels[day] = list(levels)
+        self._hours[day, 0] = client_hours
+        self.today = [0] * len(COUNTER_COLUMNS)
+
+    def frame(self, rows: int) -> pd.DataFrame:
+        """The first ``rows`` days as a tidy table."""
+        days = np.arange(rows)
+        dates = pd.date_range(self.cal.start, periods=rows, freq="D")
+        out = {
+            "day": days,
+            "date": dates.strftime("%Y-%m-%d"),
+            "weekday": dates.strftime("%a"),
+            "open": [self.cal.is_open_day(int(d)) for d in days],
+            "warmup": days * HOURS_PER_DAY < self.warmup,
+        }
+        for i, name in enumerate(COUNTER_COLUMNS):
+            out[name] = self._counts[:rows, i]
+        level_names = LEVEL_COLUMNS + tuple(f"followup_overdue_{g}" for g in self.groups)
+        levels = {name: self._levels[:rows, i] for i, name in enumerate(level_names)}
+        out.update({k: levels[k] for k in LEVEL_COLUMNS})
+        for i, name in enumerate(HOUR_COLUMNS):
+            out[name] = np.round(self._hours[:rows, i], 6)
+        out.update({k: levels[k] for k in level_names[len(LEVEL_COLUMNS) :]})
+        return pd.DataFrame(out, columns=list(daily_columns(self.groups)))
+
+    def monthly(self, daily: pd.DataFrame, open_late: tuple[int, int]) -> pd.DataFrame:
+        """The monthly scorecard; ``open_late`` (inquiries, applications) still open past
+        their deadline at the end count as misses in the last month."""
+        month = self.month_of_day[: len(daily)]
+        g = daily.groupby(month)
+        sums = g[list(COUNTER_COLUMNS)].sum()
+        inq_resolved = sums["inquiries_answered"].astype(float).copy()
+        is_resolved = sums["income_support_decided"].astype(float).copy()
+        if len(sums):
+            inq_resolved.iloc[-1] += open_late[0]
+            is_resolved.iloc[-1] += open_late[1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            hit = sums["inquiries_answered_on_time"] / inq_resolved.where(inq_resolved > 0)
+            on_time = sums["income_support_decided_on_time"] / is_resolved.where(is_resolved > 0)
+        out = pd.DataFrame(
+            {
+                "month": [self.month_labels[i] for i in sums.index],
+                "warmup": g["warmup"].any().to_numpy(),
+                "inquiries_arrived": sums["inquiries_arrived"].to_numpy(),
+                "inquiries_answered": sums["inquiries_answered"].to_numpy(),
+                "inquiry_sla_hit_rate": hit.to_numpy(),
+                "income_support_decisions": sums["income_support_decided"].to_numpy(),
+                "income_support_on_time_rate": on_time.to_numpy(),
+                "followup_users_contacted": sums["users_first_contact_of_month"].to_numpy(),
+                "followup_sessions_substantive": sums["followup_sessions"].to_numpy(),
+                "exits_to_work": sums["exits_to_work"].to_numpy(),
+            }
+        )
+        return out[list(MONTHLY_COLUMNS)]
