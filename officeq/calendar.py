@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from array import array
 
 from officeq.config import CalendarConfig
 
@@ -32,17 +33,16 @@ class OfficeCalendar:
             else:
                 fixed.add(dt.date.fromisoformat(h))
         weekly = [cfg.opening_hours.interval(w) for w in range(7)]
-        self.open_at: list[float] = []
-        self.close_at: list[float] = []
-        self._cum_start: list[float] = []  # business hours before each day's opening
-        self._cum_end: list[float] = []  # ... and at its closing
-        self.holiday: list[bool] = []
+        # compact per-day arrays: a long horizon costs 32 bytes a day
+        self.open_at = array("d")
+        self.close_at = array("d")
+        self._cum_start = array("d")  # business hours before each day's opening
+        self._cum_end = array("d")  # ... and at its closing
         cum = 0.0
         for d in range(days):
             date = start + dt.timedelta(days=d)
             base = d * HOURS_PER_DAY
             is_holiday = date in fixed or (date.month, date.day) in yearly
-            self.holiday.append(is_holiday)
             span = (0.0, HOURS_PER_DAY) if cfg.always_open else weekly[date.weekday()]
             if span is None or (is_holiday and not cfg.always_open):
                 self.open_at.append(math.nan)

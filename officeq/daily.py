@@ -38,6 +38,7 @@ LEVEL_COLUMNS = (
     "caseworkers_present",
 )
 HOUR_COLUMNS = ("client_hours", "overtime_hours")
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHLY_COLUMNS = (
     "month",
     "warmup",
@@ -76,10 +77,10 @@ class DailyTable:
         self.groups = tuple(groups)
         self.warmup = warmup
         self.today = [0] * len(COUNTER_COLUMNS)
-        self._counts = np.zeros((days, len(COUNTER_COLUMNS)), dtype=np.int64)
-        self._levels = np.zeros((days, len(LEVEL_COLUMNS) + len(self.groups)), dtype=np.int64)
+        self._counts = np.zeros((days, len(COUNTER_COLUMNS)), dtype=np.int32)
+        self._levels = np.zeros((days, len(LEVEL_COLUMNS) + len(self.groups)), dtype=np.int32)
         self._hours = np.zeros((days, len(HOUR_COLUMNS)))
-        self.month_of_day = np.zeros(days, dtype=np.int64)
+        self.month_of_day = np.zeros(days, dtype=np.int16)
         self.month_labels: list[str] = []
         for d in range(days):
             label = cal.date(d).strftime("%Y-%m")
@@ -103,8 +104,8 @@ class DailyTable:
         dates = pd.date_range(self.cal.start, periods=rows, freq="D")
         out = {
             "day": days,
-            "date": dates.strftime("%Y-%m-%d"),
-            "weekday": dates.strftime("%a"),
+            "date": dates,  # datetime64: 8 bytes a day; CSV writes it as YYYY-MM-DD
+            "weekday": pd.Categorical(dates.strftime("%a"), categories=WEEKDAY_NAMES),
             "open": [self.cal.is_open_day(int(d)) for d in days],
             "warmup": days * HOURS_PER_DAY < self.warmup,
         }

@@ -34,8 +34,13 @@ from officeq.tasks import (
     Task,
 )
 
-CALENDAR_MARGIN_DAYS = 400
-"""Days of calendar kept past the horizon, for business-clock deadlines."""
+
+def calendar_margin_days(cfg: Config) -> int:
+    """Days of calendar kept past the horizon, enough for any business-clock deadline."""
+    opening = weekly_opening(cfg.calendar)
+    weekly_hours = sum(o[1] - o[0] for o in opening if o is not None)
+    weeks = cfg.work.inquiry.sla_hours / weekly_hours if weekly_hours > 0 else 0.0
+    return 30 + math.ceil(1.5 * 7 * weeks)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,9 @@ class _Model:
         self.env = simpy.Environment()
         self.horizon = cfg.horizon_days * HOURS_PER_DAY
         self.days = math.ceil(cfg.horizon_days)
-        self.cal = OfficeCalendar(cfg.calendar, cfg.start_date, self.days + CALENDAR_MARGIN_DAYS)
+        self.cal = OfficeCalendar(
+            cfg.calendar, cfg.start_date, self.days + calendar_margin_days(cfg)
+        )
         self.streams = Streams(cfg.seed)
         groups = tuple(cfg.work.followup.groups)
         self.rec = Recorder(self.cal, groups, cfg.warmup_days * HOURS_PER_DAY, self.horizon)
@@ -222,14 +229,16 @@ class _ArrivalSource:
         self._next()
 
     def _next(self) -> None:
-        while self.i >= len(self.times):
+        i = self.i
+        times = self.times
+        while i >= len(times):
             self.day += 1
             if self.day >= self.days:
                 return
-            self.times = self.pattern.sample_day(self.day, self.rng).tolist()
-            self.i = 0
-        t = self.times[self.i]
-        self.i += 1
+            times = self.times = self.pattern.sample_day(self.day, self.rng).tolist()
+            i = 0
+        t = times[i]
+        self.i = i + 1
         if t < self.horizon:
             self.t = t
             self.env.timeout(t - self.env.now).callbacks.append(self._arrive)

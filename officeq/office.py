@@ -90,14 +90,19 @@ class Office:
                 self.queues.push(task)
                 ev.succeed(None)
                 return
-            now = self.env.now
+            env = self.env
+            now = env.now
             self.rec.idled(worker.idle_since, now)  # type: ignore[arg-type]
             worker.idle_since = None
-            self._start(worker, task, now)
+            task.start = now
+            worker.current = task
+            self.rec.started(task, now)
+            if task.kind == FOLLOWUP:
+                self.caseload.session_started(task)  # type: ignore[union-attr]
             # Event.succeed() with a delay: SimPy 4 has no public call for it
             ev._ok = True
             ev._value = task
-            self.env.schedule(ev, delay=task.duration)
+            env.schedule(ev, delay=task.duration)
             return
         self.queues.push(task)
 
