@@ -269,5 +269,8 @@ def validate_cmd(config_dir: str, replications: int, days: float | None) -> None
     console.print(f"all {len(checks)} theoretical values lie inside the confidence intervals")
 
 
+# the experiment commands register themselves on `main`
+from officeq import cli_experiments  # noqa: E402, F401
+
 if __name__ == "__main__":  # pragma: no cover
     main()

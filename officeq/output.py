@@ -1,4 +1,4 @@
-"""Writing run results to a folder: the one place the run's files are written.
+"""Writing results to a folder: the one place run and sweep files are written.
 
 Files are first written to a temporary folder beside the target and moved in
 only when all are complete, so an interrupted or failed write leaves nothing
@@ -11,7 +11,11 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+import pandas as pd
+import yaml
 
 from officeq.configio import dump_config
 from officeq.model import RunResult
@@ -40,3 +44,33 @@ def write_run(result: RunResult, out_dir: str | Path) -> list[Path]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [out / name for name in RUN_FILES]
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_sweep(
+    out_dir: str | Path,
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+    summary: pd.DataFrame,
+    resolved_spec: dict,
+) -> list[Path]:
+    """Write ``runs.parquet``, ``daily.parquet``, ``summary.csv`` and ``spec.resolved.yaml``,
+    each replaced atomically."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "runs.parquet": lambda p: runs.to_parquet(p, index=False),
+        "daily.parquet": lambda p: daily.to_parquet(p, index=False),
+        "summary.csv": lambda p: summary.to_csv(p, index=False),
+        "spec.resolved.yaml": lambda p: p.write_text(
+            yaml.safe_dump(resolved_spec, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        ),
+    }
+    for name, write in files.items():
+        _atomic(out / name, write)
+    return [out / name for name in files]

@@ -19,13 +19,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
-
 from officeq import theory
 from officeq.config import Config
 from officeq.distributions import Exponential
 from officeq.model import run
+from officeq.stats import t_interval
 
 LEVEL = 0.99
 """Confidence level of each check (several checks run; 99% keeps false alarms rare)."""
@@ -52,12 +50,8 @@ def confidence_interval(
     values: Sequence[float], level: float = LEVEL
 ) -> tuple[float, float, float]:
     """Mean and two-sided Student-t interval of independent replication values."""
-    x = np.asarray(values, dtype=float)
-    mean = float(x.mean())
-    if x.size < 2:
-        return mean, -math.inf, math.inf
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return mean, mean - half, mean + half
+    ci = t_interval(values, level)
+    return ci.mean, ci.low, ci.high
 
 
 def _replicate(
