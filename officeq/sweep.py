@@ -13,7 +13,13 @@ import contextlib
 import math
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,17 +133,39 @@ def execute(
     executor: Executor,
     store: Store,
     progress: Callable[[], None] | None = None,
+    window: int | None = None,
 ) -> None:
-    """Run ``runs`` on ``executor``; record each in ``store`` as it finishes."""
-    futures = [executor.submit(run_one, spec) for spec in runs]
+    """Run ``runs`` on ``executor``; record each in ``store`` as it finishes.
+
+    At most ``window`` runs are in flight (default: one in-process, twice the
+    pool's workers locally, 1,024 on a cluster), so each finished run is stored
+    while later ones still run and an interrupted sweep loses only the runs in flight.
+    """
+    if window is None:
+        if isinstance(executor, InlineExecutor):
+            window = 1
+        elif isinstance(executor, ProcessPoolExecutor):
+            window = 2 * (getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
+        else:  # a cluster: let its scheduler see plenty of work
+            window = 1024
+    todo = iter(runs)
+    in_flight: set[Future] = set()
     try:
-        for future in as_completed(futures):
-            sid, rep, seed, summary, daily = future.result()
-            store.add(sid, rep, seed, summary, daily)
-            if progress is not None:
-                progress()
+        while True:
+            for spec in todo:
+                in_flight.add(executor.submit(run_one, spec))
+                if len(in_flight) >= window:
+                    break
+            if not in_flight:
+                return
+            finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                sid, rep, seed, summary, daily = future.result()
+                store.add(sid, rep, seed, summary, daily)
+                if progress is not None:
+                    progress()
     finally:
-        for f in futures:
+        for f in in_flight:
             f.cancel()
 
 
