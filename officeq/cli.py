@@ -177,6 +177,11 @@ def main() -> None:
     help="Override a config field, e.g. --set staff.caseworkers=14 (repeatable).",
 )
 @click.option(
+    "--plots",
+    is_flag=True,
+    help="With --out: also draw overview.png, backlog.png and scorecard.png.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False),
     help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml.",
@@ -187,12 +192,15 @@ def run_cmd(
     days: float | None,
     warmup_days: float | None,
     overrides: tuple[str, ...],
+    plots: bool,
     out: str | None,
 ) -> None:
     """Simulate the office in CONFIG and print its summary."""
     cfg = _load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         _fail(f"{out}: --out must be a folder")
+    if plots and out is None:
+        _fail("--plots needs --out (the folder the figures go to)")
     load = offered_load(cfg)
     style = "bold yellow" if load.utilization >= 1 else "dim"
     err_console.print(f"[{style}]{escape(describe(load))}[/]", highlight=False, soft_wrap=True)
@@ -202,6 +210,14 @@ def run_cmd(
         from officeq.output import write_run
 
         paths = write_run(result, out)
+        if plots:
+            from officeq.figures import make_figure
+            from officeq.output import write_figure
+            from officeq.resultsio import load_results
+
+            saved = load_results(out)
+            for kind in ("overview", "backlog", "scorecard"):
+                paths.append(write_figure(make_figure(saved, kind), Path(out) / f"{kind}.png"))
         console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
 
 
@@ -269,8 +285,8 @@ def validate_cmd(config_dir: str, replications: int, days: float | None) -> None
     console.print(f"all {len(checks)} theoretical values lie inside the confidence intervals")
 
 
-# the experiment commands register themselves on `main`
-from officeq import cli_experiments  # noqa: E402, F401
+# the experiment and results commands register themselves on `main`
+from officeq import cli_experiments, cli_results  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

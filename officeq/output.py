@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from matplotlib.figure import Figure
 
 from officeq.configio import dump_config
 from officeq.model import RunResult
@@ -74,3 +75,20 @@ def write_sweep(
     for name, write in files.items():
         _atomic(out / name, write)
     return [out / name for name in files]
+
+
+def write_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure (format from the suffix: .png or .svg), atomically."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fmt = out.suffix.lstrip(".").lower()
+    _atomic(out, lambda p: fig.savefig(p, format=fmt, dpi=130, bbox_inches="tight"))
+    return out
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a text file atomically."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+    return out
