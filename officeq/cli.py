@@ -286,7 +286,7 @@ def validate_cmd(config_dir: str, replications: int, days: float | None) -> None
 
 
 # the experiment and results commands register themselves on `main`
-from officeq import cli_experiments, cli_results  # noqa: E402, F401
+from officeq import cli_experiments, cli_results, cli_staff  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

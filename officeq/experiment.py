@@ -38,6 +38,8 @@ class Spec(BaseModel):
     warmup_days: float | None = Field(None, ge=0)
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    targets: list[str] = Field(default_factory=list)
+    """Targets for ``officeq staff``, e.g. ``inquiry_sla_hit_rate>=0.9``."""
 
     @field_validator("grid")
     @classmethod
@@ -102,7 +104,7 @@ def load_spec(path: str | Path, replications: int | None = None) -> Experiment:
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (a spec has name, base, replications, seed, horizon_days, "
-            msg += "warmup_days, grid, scenarios)"
+            msg += "warmup_days, grid, scenarios, targets)"
         raise ConfigError(source, loc or None, msg) from None
     base_path = (Path(path).parent / spec.base).resolve()
     if not base_path.is_file():
