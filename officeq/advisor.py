@@ -20,11 +20,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from scipy import stats
-
 from officeq.config import Config
 from officeq.experiment import replication_seed
 from officeq.metrics import summary_keys
+from officeq.stats import t_interval
 from officeq.theory import erlang_c_min_servers, square_root_staffing
 
 _TARGET = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
@@ -67,24 +66,16 @@ class Level:
 
     def bound(self, target: TargetSpec, confidence: float) -> float:
         """The one-sided confidence bound on the target's side."""
-        x = [v for v in self.values[target.metric] if not math.isnan(v)]
-        if len(x) < 2:
+        # a one-sided bound at `confidence` is one end of the two-sided 2·confidence − 1 interval
+        ci = t_interval(self.values[target.metric], 2 * confidence - 1)
+        if ci.n < 2:
             return -math.inf if target.op == ">=" else math.inf
-        n = len(x)
-        mean = sum(x) / n
-        sd = math.sqrt(sum((v - mean) ** 2 for v in x) / (n - 1))
-        half = stats.t.ppf(confidence, n - 1) * sd / math.sqrt(n)
-        return mean - half if target.op == ">=" else mean + half
+        return ci.low if target.op == ">=" else ci.high
 
     def interval(self, metric: str, level: float = 0.95) -> tuple[float, float, float]:
-        x = [v for v in self.values[metric] if not math.isnan(v)]
-        n = len(x)
-        mean = sum(x) / n if n else math.nan
-        if n < 2:
-            return mean, -math.inf, math.inf
-        sd = math.sqrt(sum((v - mean) ** 2 for v in x) / (n - 1))
-        half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
-        return mean, mean - half, mean + half
+        """Mean and two-sided Student-t interval of ``metric`` at this level."""
+        ci = t_interval(self.values[metric], level)
+        return ci.mean, ci.low, ci.high
 
     def verdict(self, targets: Sequence[TargetSpec], confidence: float) -> bool | None:
         """True: every target met with confidence; False: some target surely missed;

@@ -208,48 +208,28 @@ def staff_cmd(
 
 
 def _write_curve(out: str, cfg: Config, results, targets) -> None:  # type: ignore[no-untyped-def]
+    """The levels the advisor ran, as a sweep's tables (for officeq plot --kind staffing)."""
     import pandas as pd
 
     from officeq.output import write_sweep
-    from officeq.stats import t_interval
+    from officeq.results import summarise
 
-    rows, summary = [], []
-    sid = 0
+    rows = []
     for name, a in results.items():
         for c in sorted(a.levels):
-            level = a.levels[c]
-            scenario = f"staff.caseworkers={c}, policy.name={name}"
             ctx = {
-                "scenario_id": sid,
-                "scenario": scenario,
+                "scenario_id": len({r["scenario_id"] for r in rows}),
+                "scenario": f"staff.caseworkers={c}, policy.name={name}",
                 "staff_caseworkers": c,
                 "policy_name": name,
             }
-            for r, s in enumerate(level.summaries):
-                rows.append({**ctx, "replication": r, **s})
-            for m in level.summaries[0]:
-                ci = t_interval([math_nan(s.get(m)) for s in level.summaries])
-                summary.append(
-                    {
-                        **ctx,
-                        "metric": m,
-                        "mean": ci.mean,
-                        "sd": ci.sd,
-                        "ci_low": ci.low,
-                        "ci_high": ci.high,
-                        "half_width": ci.half_width,
-                        "n": ci.n,
-                    }
-                )
-            sid += 1
+            rows += [{**ctx, "replication": r, **s} for r, s in enumerate(a.levels[c].summaries)]
+    runs = pd.DataFrame(rows)
+    summary = summarise(runs, ["scenario_id", "scenario", "staff_caseworkers", "policy_name"])
     spec = {
         "name": "staffing advisor",
         "grid": {"staff.caseworkers": [], "policy.name": []},
         "targets": [str(t) for t in targets],
         "base_config": cfg.model_dump(mode="json"),
     }
-    write_sweep(Path(out), pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(summary), spec)
-
-
-def math_nan(v: float | None) -> float:
-    return float("nan") if v is None else float(v)
+    write_sweep(Path(out), runs, pd.DataFrame(), summary, spec)

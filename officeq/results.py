@@ -47,22 +47,19 @@ def daily_table(exp: Experiment, dailies: Iterable[tuple[int, int, pd.DataFrame]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def metric_columns(runs: pd.DataFrame, exp: Experiment) -> list[str]:
-    context = {"scenario_id", "scenario", "replication", "seed", *exp.param_columns}
-    return [c for c in runs.columns if c not in context]
-
-
-def summary_table(runs: pd.DataFrame, exp: Experiment, level: float = 0.95) -> pd.DataFrame:
-    """Per scenario and metric: mean, sd, Student-t CI (``level``), half-width, n."""
-    ctx = _context(exp)
+def summarise(runs: pd.DataFrame, context: list[str], level: float = 0.95) -> pd.DataFrame:
+    """Per scenario (``scenario_id``) and metric: the ``context`` columns, then mean, sd,
+    Student-t CI at ``level``, half-width and n. Metrics: every other column."""
+    skip = {*context, "replication", "seed"}
+    metrics = [c for c in runs.columns if c not in skip]
     rows = []
-    metrics = metric_columns(runs, exp)
-    for sid, group in runs.groupby("scenario_id", sort=True):
+    for _sid, group in runs.groupby("scenario_id", sort=True):
+        ctx = {c: group[c].iloc[0] for c in context}
         for m in metrics:
             ci = t_interval(pd.to_numeric(group[m], errors="coerce").to_numpy(), level)
             rows.append(
                 {
-                    **ctx[int(sid)],
+                    **ctx,
                     "metric": m,
                     "mean": ci.mean,
                     "sd": ci.sd,
@@ -73,3 +70,8 @@ def summary_table(runs: pd.DataFrame, exp: Experiment, level: float = 0.95) -> p
                 }
             )
     return pd.DataFrame(rows)
+
+
+def summary_table(runs: pd.DataFrame, exp: Experiment, level: float = 0.95) -> pd.DataFrame:
+    """Per scenario and metric of a sweep: mean, sd, Student-t CI, half-width, n."""
+    return summarise(runs, ["scenario_id", "scenario", *exp.param_columns], level)
