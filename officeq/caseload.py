@@ -62,7 +62,6 @@ class Caseload:
         self._queue = {g: followup_queue(g) for g in self.groups}
         self._next_id = 0
         self._new_rng = streams.rng("caseload.new_users")
-        self.active = 0
         self._populate(streams.rng("caseload.initial"))
         rates = self._new_user_rates()
         if sum(rates) > 0:
@@ -92,7 +91,6 @@ class Caseload:
         to_work = rate > 0 and work_u * self._exit_rate(g) < g.exit_to_work_per_year
         user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
         self._next_id += 1
-        self.active += 1
         self.rec.user_joined(group, now, initial)
         if exit_at < self.horizon:
             self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
@@ -158,7 +156,6 @@ class Caseload:
 
     def _exit(self, user: User, _event: simpy.Event | None = None) -> None:
         user.active = False
-        self.active -= 1
         now = self.env.now
         if user.waiting is not None:
             self.office.queues.cancel(user.waiting)
