@@ -193,12 +193,17 @@ def main():
     spread = f"loop's spread (max - min) / median {(max(loops) - min(loops)) / w['loop']:.1%}"
     spread = spread if repeats > 1 else "(one repeat: no spread to show the noise)"
     add_ms, pickle_ms, start_ms = machinery_parts(RunSpec(0, 0, seeds[0], cfg))
+    busy = "" if c["a2"] / w["a2"] >= 1.8 else "; other work held a core: rerun when idle"
     note_b = f"{over / per_run:.2%} of a run; " + goal(over / per_run < 0.05, "< 5%")
     rows = [
         ("(a) 16-run sweep, workers=1, s", f"{w['a1']:.3f}", f"CPU s {c['a1']:.3f}"),
         ("    16-run sweep, workers=2, s", f"{w['a2']:.3f}", f"CPU s {c['a2']:.3f}"),
         ("    speed-up 1-worker / 2-worker", f"{speedup:.3f}", goal(speedup >= 1.7, ">= 1.7")),
-        ("    cores used by workers=2 (CPU s / s)", f"{c['a2'] / w['a2']:.2f}", "2.00 = both"),
+        (
+            "    cores used by workers=2 (CPU s / s)",
+            f"{c['a2'] / w['a2']:.2f}",
+            "2.00 = both" + busy,
+        ),
         ("    CPU s workers=2 / workers=1", f"{c['a2'] / c['a1']:.3f}", "1.00 = no extra work"),
         ("    2-process pool start-up + no-op, ms", f"{start_ms:.1f}", "(inside the 2-worker s)"),
         (f"(b) {N}-run sweep, workers=1, s", f"{w['b1']:.3f}", f"CPU s {c['b1']:.3f}"),
