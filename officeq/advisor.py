@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from officeq.arrivals import weekly_opening
 from officeq.config import Config
 from officeq.experiment import replication_seed
 from officeq.metrics import summary_keys
@@ -190,11 +191,9 @@ def analytic_baseline(cfg: Config, targets: Sequence[TargetSpec]) -> Analytic:
     for a mean wait of 1 hour (stated in the note).
     """
     inq = cfg.work.inquiry
-    opening = [cfg.calendar.opening_hours.interval(w) for w in range(7)]
-    weekly_open = (
-        168.0 if cfg.calendar.always_open else sum(o[1] - o[0] for o in opening if o is not None)
-    )
-    open_days = 7 if cfg.calendar.always_open else sum(o is not None for o in opening)
+    opening = [o for o in weekly_opening(cfg.calendar) if o is not None]
+    weekly_open = sum(close - open_ for open_, close in opening)
+    open_days = len(opening)
     lam = inq.arrivals_per_day * open_days / weekly_open if weekly_open else 0.0
     mu = 60.0 / inq.duration_minutes.mean_value()
     if lam <= 0:

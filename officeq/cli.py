@@ -154,6 +154,18 @@ def _load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:
         raise  # pragma: no cover
 
 
+set_option = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a config field, e.g. --set staff.caseworkers=14 (repeatable).",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), help="Processes (default: all cores)."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="officeq")
 def main() -> None:
@@ -169,13 +181,7 @@ def main() -> None:
     help="Run length in days, warm-up included (horizon_days).",
 )
 @click.option("--warmup-days", type=click.FloatRange(min=0), help="Days left out of metrics.")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a config field, e.g. --set staff.caseworkers=14 (repeatable).",
-)
+@set_option
 @click.option(
     "--plots",
     is_flag=True,

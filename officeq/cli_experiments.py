@@ -10,7 +10,16 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from officeq.cli import _fail, _load, _progress_bar, console, err_console, main
+from officeq.cli import (
+    _fail,
+    _load,
+    _progress_bar,
+    console,
+    err_console,
+    main,
+    set_option,
+    workers_option,
+)
 from officeq.configio import ConfigError
 from officeq.experiment import Experiment, load_spec
 from officeq.metrics import summary_keys
@@ -86,7 +95,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
 
 @main.command("sweep")
 @click.argument("spec")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@workers_option
 @click.option(
     "--executor", "kind", type=click.Choice(["local", "dask"]), default="local", show_default=True
 )
@@ -204,13 +213,7 @@ def _interrupted(store: Store, out_dir: Path) -> None:
     show_default=True,
     help="Daily column to settle (any numeric column of daily.csv).",
 )
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a config field (repeatable).",
-)
+@set_option
 def warmup_cmd(
     config: str, replications: int, days: float | None, series: str, overrides: tuple[str, ...]
 ) -> None:

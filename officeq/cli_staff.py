@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from officeq.cli import _fail, _load, console, err_console, main
+from officeq.cli import _fail, _load, console, err_console, main, set_option, workers_option
 from officeq.config import POLICY_NAMES, Config
 from officeq.configio import ConfigError, read_yaml
 from officeq.model import run
@@ -51,7 +51,7 @@ def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
     multiple=True,
     help="Policies to size (default: the config's); repeatable.",
 )
-@click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@workers_option
 @click.option(
     "--max-replications",
     type=click.IntRange(min=2),
@@ -65,7 +65,7 @@ def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
     help="Write the staffing curve here (for officeq plot --kind staffing).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE")
+@set_option
 def staff_cmd(
     config: str,
     targets: tuple[str, ...],

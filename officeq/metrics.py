@@ -174,7 +174,6 @@ class Recorder:
         self.cal = cal
         self.groups = tuple(groups)
         self.warmup = warmup
-        self.horizon = horizon
         self.classes = {
             INQUIRY: ClassStats(histogram=True),
             INCOME_SUPPORT: ClassStats(),

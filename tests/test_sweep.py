@@ -42,6 +42,18 @@ def write_spec(tmp: Path, days: int = 30, reps: int = 3, caseworkers=(14, 17), *
     return path
 
 
+def small_experiment(reps: int, days: int, caseworkers: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The baseline office over two staffing levels, expanded in memory."""
+    spec = Spec(
+        base="b",
+        replications=reps,
+        horizon_days=days,
+        warmup_days=5,
+        grid={"staff.caseworkers": list(caseworkers)},
+    )
+    return expand(spec, read_yaml(BASELINE), "s")
+
+
 def sweep(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["sweep", *args])
     return result.exit_code, result.output
@@ -85,17 +97,7 @@ def test_sweep_writes_tidy_tables_with_context(tmp_path: Path) -> None:
 
 
 def test_results_equal_whatever_the_executor(tmp_path: Path) -> None:
-    exp = expand(
-        Spec(
-            base="b",
-            replications=2,
-            horizon_days=25,
-            warmup_days=5,
-            grid={"staff.caseworkers": [13, 16]},
-        ),
-        read_yaml(BASELINE),
-        "s",
-    )
+    exp = small_experiment(reps=2, days=25, caseworkers=(13, 16))
     tables = []
     for i, (kind, workers) in enumerate([("local", 1), ("local", 2)]):
         store = Store(tmp_path / f"{i}.sqlite", exp.fingerprint, resume=False)
@@ -283,17 +285,7 @@ def test_target_needs_a_known_metric(tmp_path: Path) -> None:
 
 
 def test_more_replications_targets_the_noisy_scenarios(tmp_path: Path) -> None:
-    exp = expand(
-        Spec(
-            base="b",
-            replications=3,
-            horizon_days=20,
-            warmup_days=5,
-            grid={"staff.caseworkers": [14, 30]},
-        ),
-        read_yaml(BASELINE),
-        "s",
-    )
+    exp = small_experiment(reps=3, days=20, caseworkers=(14, 30))
     store = Store(tmp_path / "s.sqlite", exp.fingerprint, resume=False)
     with make_executor("local", 1) as ex:
         execute(plan(exp, 3, set()), ex, store)
