@@ -8,12 +8,21 @@ backlog). After a session the next due date is the session end plus a fresh
 interval. Users leave (to work, or otherwise) at their group's rates; new
 users arrive and are due for a first meeting at once.
 
+With ``outcomes.session_effect`` > 0 a user's exit-to-work rate rises for
+``effect_days`` after each substantive session: each user draws the hazard
+they must accumulate before leaving for work (an Exp(1) amount, from the
+user's own uniform, so the same user in every scenario), and the exit time
+is recomputed whenever the rate changes. With ``failure_demand`` on, an
+overdue user past the grace period sends inquiries as a Poisson stream until
+seen.
+
 Due dates and exits are SimPy timeouts with a callback: no process per user.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -21,6 +30,7 @@ import simpy
 
 from officeq.calendar import HOURS_PER_DAY
 from officeq.config import FollowupConfig, FollowupGroup
+from officeq.daily import FAILURE_DEMAND
 from officeq.distributions import residual_sample
 from officeq.metrics import Recorder
 from officeq.office import Office
@@ -52,6 +62,7 @@ class Caseload:
         office: Office,
         recorder: Recorder,
         horizon: float,
+        failure_inquiry: Callable[[float], Task] | None = None,
     ) -> None:
         self.env = env
         self.cfg = cfg
@@ -61,6 +72,15 @@ class Caseload:
         self.groups: dict[str, FollowupGroup] = dict(cfg.groups)
         self._queue = {g: followup_queue(g) for g in self.groups}
         self._next_id = 0
+        self.users: dict[int, User] = {}
+        """Users on the caseload now, by id, in order of joining."""
+        self.effect = cfg.outcomes.session_effect
+        self.effect_hours = cfg.outcomes.effect_days * HOURS_PER_DAY
+        fd = cfg.failure_demand
+        self._chase_rate = fd.inquiries_per_user_week / (7 * HOURS_PER_DAY)
+        self._chase_grace = fd.grace_days * HOURS_PER_DAY
+        self._failure_inquiry = failure_inquiry
+        self._chase_rng = streams.rng("failure_demand", 0)
         self._new_rng = streams.rng("caseload.new_users")
         self._populate(streams.rng("caseload.initial"))
         rates = self._new_user_rates()
@@ -86,15 +106,58 @@ class Caseload:
     ) -> None:
         g = self.groups[group]
         now = self.env.now
-        rate = self._exit_rate(g) / HOURS_PER_YEAR
-        exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
-        to_work = rate > 0 and work_u * self._exit_rate(g) < g.exit_to_work_per_year
-        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        if self.effect > 0:  # exits to work follow the user's follow-up
+            rate = g.exit_other_per_year / HOURS_PER_YEAR
+            exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
+            user = User(self._next_id, group, np.random.default_rng(seed), exit_at, False)
+            user.work_hazard_left = -math.log1p(-work_u)
+            user.hazard_since = now
+            self._schedule_work_exit(user)
+        else:
+            rate = self._exit_rate(g) / HOURS_PER_YEAR
+            exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
+            to_work = rate > 0 and work_u * self._exit_rate(g) < g.exit_to_work_per_year
+            user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        user.last_session = now
         self._next_id += 1
+        self.users[user.id] = user
         self.rec.user_joined(group, now, initial)
         if exit_at < self.horizon:
             self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
         self._schedule_due(user, first_due)
+
+    # --- outcomes: exit to work as an accumulated hazard -----------------------------
+    def _work_rates(self, user: User) -> tuple[float, float]:
+        """Exit-to-work rate per hour: normal, and in the weeks after a session."""
+        base = self.groups[user.group].exit_to_work_per_year / HOURS_PER_YEAR
+        return base, base * (1 + self.effect)
+
+    def _accumulate(self, user: User, now: float) -> None:
+        base, boosted = self._work_rates(user)
+        since = user.hazard_since
+        high = max(0.0, min(now, user.boost_until) - since)
+        user.work_hazard_left -= high * boosted + (now - since - high) * base
+        user.hazard_since = now
+
+    def _schedule_work_exit(self, user: User) -> None:
+        now = self.env.now
+        base, boosted = self._work_rates(user)
+        left = user.work_hazard_left
+        at = math.inf
+        if user.boost_until > now and boosted > 0:
+            cap = (user.boost_until - now) * boosted
+            at = now + left / boosted if left <= cap else user.boost_until + (left - cap) / base
+        elif base > 0:
+            at = now + left / base
+        user.exit_version += 1
+        if at < self.horizon:
+            callback = partial(self._work_exit, user, user.exit_version)
+            self.env.timeout(max(0.0, at - now)).callbacks.append(callback)
+
+    def _work_exit(self, user: User, version: int, _event: simpy.Event) -> None:
+        if user.active and version == user.exit_version:
+            user.exit_to_work = True
+            self._exit(user)
 
     def _populate(self, rng: np.random.Generator) -> None:
         names = list(self.groups)
@@ -136,7 +199,25 @@ class Caseload:
         user.waiting = task
         self.rec.arrived_task(task)
         self.rec.overdue_change(user.group, 1, now)
+        if self._chase_rate > 0 and self._failure_inquiry is not None:
+            self._schedule_chase(user, task, self._chase_grace)
         self.office.submit(task)
+
+    # --- failure demand -----------------------------------------------------------
+    def _schedule_chase(self, user: User, task: Task, after: float) -> None:
+        delay = after + self._chase_rng.exponential(1.0 / self._chase_rate)
+        if self.env.now + delay < self.horizon:
+            self.env.timeout(delay).callbacks.append(partial(self._chase, user, task))
+
+    def _chase(self, user: User, task: Task, _event: simpy.Event) -> None:
+        """An overdue user gets in touch: one more inquiry, while still not seen."""
+        if user.waiting is not task:
+            return
+        inquiry = self._failure_inquiry(self.env.now)  # type: ignore[misc]
+        self.rec.arrived_task(inquiry)
+        self.rec.count_today(FAILURE_DEMAND)
+        self.office.submit(inquiry)
+        self._schedule_chase(user, task, 0.0)
 
     def session_started(self, task: Task) -> None:
         user = task.user
@@ -145,6 +226,13 @@ class Caseload:
         now = self.env.now
         self.rec.overdue_change(user.group, -1, now)
         self.rec.session_started(task, now)
+        if self.effect > 0 and user.active:
+            self._accumulate(user, now)
+            user.boost_until = now + self.effect_hours
+            self._schedule_work_exit(user)
+
+    def short_contact_started(self, task: Task) -> None:
+        self.rec.short_contact_started(task, self.env.now)
 
     def session_done(self, task: Task) -> None:
         user = task.user
@@ -155,7 +243,10 @@ class Caseload:
             self._schedule_due(user, days * HOURS_PER_DAY)
 
     def _exit(self, user: User, _event: simpy.Event | None = None) -> None:
+        if not user.active:
+            return
         user.active = False
+        del self.users[user.id]
         now = self.env.now
         if user.waiting is not None:
             self.office.queues.cancel(user.waiting)

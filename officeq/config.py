@@ -15,12 +15,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from officeq.config_steering import (
+    POLICY_NAMES,
+    WEEKDAYS,
+    FailureDemandConfig,
+    OutcomesConfig,
+    SteeringConfig,
+)
 from officeq.distributions import Distribution, Exponential, Fixed, LogNormal
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+__all__ = ["POLICY_NAMES", "WEEKDAYS", "Config"]
+
 QUEUE_CLASSES = ("income_support_urgent", "inquiry", "income_support", "followup")
 """Work classes a policy can order: urgent applications are their own class."""
-POLICY_NAMES = ("fifo", "deadline_first", "strict_priority", "protected_followup", "needs_based")
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
@@ -224,6 +231,8 @@ class FollowupConfig(_Model):
     new_users_per_year: float | None = Field(None, ge=0)
     """New users per year, split by group share; null: replace exits (a steady caseload)."""
     groups: dict[str, FollowupGroup] = Field(default_factory=_default_groups)
+    outcomes: OutcomesConfig = OutcomesConfig()
+    failure_demand: FailureDemandConfig = FailureDemandConfig()
 
     @model_validator(mode="after")
     def _shares(self) -> FollowupConfig:
@@ -294,6 +303,7 @@ class Config(_Model):
     staff: StaffConfig = StaffConfig()
     work: WorkConfig = WorkConfig()
     policy: PolicyConfig = PolicyConfig()
+    steering: SteeringConfig = SteeringConfig()
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

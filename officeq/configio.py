@@ -51,6 +51,38 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``over``, section by section (lists and values replace)."""
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def read_config(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A config file's fields, with ``extends: other.yaml`` resolved.
+
+    A config may start from another (its path relative to this file) and
+    change only what differs; sections merge field by field.
+    """
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ConfigError(str(path), "extends", "must be the path of another config file")
+    parent_path = (Path(path).parent / parent).resolve()
+    if parent_path in _chain or parent_path == Path(path).resolve():
+        raise ConfigError(str(path), "extends", f"{parent!r} extends this file again (a cycle)")
+    if not parent_path.is_file():
+        raise ConfigError(str(path), "extends", f"config {parent!r} not found")
+    chain = (*_chain, Path(path).resolve())
+    return merge(read_config(parent_path, chain), data)
+
+
 def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
     """Split ``dotted.path=value``; the value is parsed as YAML (``12``, ``null``, ``[1, 2]``)."""
     path, _, raw = text.partition("=")
@@ -134,7 +166,7 @@ def load_config(path: str | Path, overrides: Iterable[str] = (), **fields: Any) 
         overrides: ``dotted.path=value`` strings, as from ``--set``.
         fields: top-level fields to replace when not None (``seed``, ``horizon_days`` …).
     """
-    data = read_yaml(path)
+    data = read_config(path)
     pairs = [parse_override(o, str(path)) for o in overrides]
     pairs += [(k, v) for k, v in fields.items() if v is not None]
     if not pairs:

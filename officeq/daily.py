@@ -19,6 +19,7 @@ from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
 INQ_ARRIVED, INQ_ANSWERED, INQ_ON_TIME = 0, 1, 2
 IS_ARRIVED, IS_DECIDED, IS_ON_TIME = 3, 4, 5
 SESSIONS, FIRST_CONTACT, EXITS_TO_WORK = 6, 7, 8
+SHORT_CONTACTS, FIRST_SUBSTANTIVE, DIRECTIVES, CANCELLED, FAILURE_DEMAND = 9, 10, 11, 12, 13
 COUNTER_COLUMNS = (
     "inquiries_arrived",
     "inquiries_answered",
@@ -29,6 +30,11 @@ COUNTER_COLUMNS = (
     "followup_sessions",
     "users_first_contact_of_month",
     "exits_to_work",
+    "followup_contacts_short",
+    "users_first_substantive_of_month",
+    "directives_issued",
+    "followup_sessions_cancelled",
+    "failure_demand_inquiries",
 )
 LEVEL_COLUMNS = (
     "inquiries_waiting",
@@ -48,8 +54,13 @@ MONTHLY_COLUMNS = (
     "income_support_decisions",
     "income_support_on_time_rate",
     "followup_users_contacted",
+    "followup_users_substantive",
     "followup_sessions_substantive",
+    "followup_contacts_short",
     "exits_to_work",
+    "directives_issued",
+    "followup_sessions_cancelled",
+    "failure_demand_inquiries",
 )
 
 
@@ -98,6 +109,24 @@ class DailyTable:
         self._hours[day, 0] = client_hours
         self.today = [0] * len(COUNTER_COLUMNS)
 
+    def month_to_date(self, day: int) -> np.ndarray:
+        """Counter sums of ``day``'s month up to and including ``day`` (a closed day)."""
+        month = self.month_of_day[day]
+        first = day
+        while first > 0 and self.month_of_day[first - 1] == month:
+            first -= 1
+        return self._counts[first : day + 1].sum(axis=0)
+
+    def window(self, first: int, last: int, counter: int, level: str) -> tuple[int, int]:
+        """Sums over days ``first`` to ``last - 1`` of a counter and of a level column."""
+        i = LEVEL_COLUMNS.index(level)
+        return int(self._counts[first:last, counter].sum()), int(self._levels[first:last, i].sum())
+
+    def measured_sum(self, column: int, rows: int) -> int:
+        """Sum of counter ``column`` over the closed days after the warm-up."""
+        first = min(rows, int(np.ceil(self.warmup / HOURS_PER_DAY)))
+        return int(self._counts[first:rows, column].sum())
+
     def frame(self, rows: int) -> pd.DataFrame:
         """The first ``rows`` days as a tidy table."""
         days = np.arange(rows)
@@ -143,8 +172,18 @@ class DailyTable:
                 "income_support_decisions": sums["income_support_decided"].to_numpy(),
                 "income_support_on_time_rate": on_time.to_numpy(),
                 "followup_users_contacted": sums["users_first_contact_of_month"].to_numpy(),
+                "followup_users_substantive": sums["users_first_substantive_of_month"].to_numpy(),
                 "followup_sessions_substantive": sums["followup_sessions"].to_numpy(),
-                "exits_to_work": sums["exits_to_work"].to_numpy(),
+                **{
+                    k: sums[k].to_numpy()
+                    for k in (
+                        "followup_contacts_short",
+                        "exits_to_work",
+                        "directives_issued",
+                        "followup_sessions_cancelled",
+                        "failure_demand_inquiries",
+                    )
+                },
             }
         )
         return out[list(MONTHLY_COLUMNS)]

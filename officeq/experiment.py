@@ -2,7 +2,8 @@
 
 A spec names a base config, a ``grid`` of dotted config paths to lists of
 values (full factorial), optional named ``scenarios`` (sets of overrides,
-crossed with the grid), the number of replications and a seed. Expansion
+crossed with the grid; one may start from a ``config:`` file of its own), the
+number of replications and a seed. Expansion
 validates every scenario's config up front: a wrong path names the spec file
 and the path. The base config is never mutated.
 """
@@ -21,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from officeq.config import Config
-from officeq.configio import ConfigError, apply_overrides, read_yaml, validate
+from officeq.configio import ConfigError, apply_overrides, read_config, read_yaml, validate
 
 
 class Spec(BaseModel):
@@ -48,6 +49,10 @@ class Spec(BaseModel):
             if not values:
                 raise ValueError(f"{path}: give at least one value")
         return grid
+
+
+CONFIG_KEY = "config"
+"""A named scenario's key for a config file of its own (instead of ``base``)."""
 
 
 def column_name(path: str) -> str:
@@ -109,7 +114,19 @@ def load_spec(path: str | Path, replications: int | None = None) -> Experiment:
     base_path = (Path(path).parent / spec.base).resolve()
     if not base_path.is_file():
         raise ConfigError(source, "base", f"config {spec.base!r} not found (looked at {base_path})")
-    return expand(spec, read_yaml(base_path), source, str(base_path), replications)
+    variant_bases: dict[str, tuple[str, dict[str, Any]]] = {}
+    for variant, overrides in spec.scenarios.items():
+        other = overrides.get(CONFIG_KEY)
+        if other is None:
+            continue
+        field = f"scenarios.{variant}.{CONFIG_KEY}"
+        if not isinstance(other, str):
+            raise ConfigError(source, field, "must be the path of a config file")
+        other_path = (Path(path).parent / other).resolve()
+        if not other_path.is_file():
+            raise ConfigError(source, field, f"config {other!r} not found (looked at {other_path})")
+        variant_bases[variant] = (str(other_path), read_config(other_path))
+    return expand(spec, read_config(base_path), source, str(base_path), replications, variant_bases)
 
 
 def expand(
@@ -118,27 +135,41 @@ def expand(
     source: str,
     base_name: str = "base",
     replications: int | None = None,
+    variant_bases: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None,
 ) -> Experiment:
-    """Expand ``spec`` over the raw ``base`` config into validated scenarios."""
+    """Expand ``spec`` over the raw ``base`` config into validated scenarios.
+
+    ``variant_bases`` maps a named scenario to (file name, raw config) when the
+    scenario names its own ``config:`` instead of the spec's base.
+    """
     top: list[tuple[str, Any]] = []
     if spec.horizon_days is not None:
         top.append(("horizon_days", spec.horizon_days))
     if spec.warmup_days is not None:
         top.append(("warmup_days", spec.warmup_days))
-    try:
-        base_cfg = validate(apply_overrides(base, top, base_name), base_name)
-    except ConfigError as e:
-        raise ConfigError(source, "base", str(e)) from None
-    resolved_base = base_cfg.model_dump(mode="json")
+
+    def resolve(raw: Mapping[str, Any], name: str, field: str) -> dict[str, Any]:
+        try:
+            return validate(apply_overrides(raw, top, name), name).model_dump(mode="json")
+        except ConfigError as e:
+            raise ConfigError(source, field, str(e)) from None
+
+    resolved_base = resolve(base, base_name, "base")
+    bases = {
+        v: resolve(raw, name, f"scenarios.{v}.{CONFIG_KEY}")
+        for v, (name, raw) in (variant_bases or {}).items()
+    }
     variants = list(spec.scenarios.items()) or [("", {})]
     grid_paths = list(spec.grid)
     combos = list(itertools.product(*(spec.grid[p] for p in grid_paths)))
     scenarios: list[Scenario] = []
     for variant, overrides in variants:
         for combo in combos:
-            pairs = list(overrides.items()) + list(zip(grid_paths, combo, strict=True))
+            pairs = [(k, v) for k, v in overrides.items() if k != CONFIG_KEY]
+            pairs += list(zip(grid_paths, combo, strict=True))
+            start = bases.get(variant, resolved_base)
             try:
-                cfg = validate(apply_overrides(resolved_base, pairs, source), source, [])
+                cfg = validate(apply_overrides(start, pairs, source), source, [])
             except ConfigError as e:
                 field = _spec_field(e.field, variant, grid_paths)
                 raise ConfigError(source, field, e.message) from None
@@ -160,6 +191,8 @@ def expand(
         "scenarios": spec.scenarios,
         "base_config": resolved_base,
     }
+    if bases:
+        resolved["scenario_configs"] = bases
     fingerprint_src = {k: v for k, v in resolved.items() if k != "replications"}
     fingerprint = hashlib.sha256(
         json.dumps(fingerprint_src, sort_keys=True, default=str).encode()

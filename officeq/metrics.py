@@ -30,7 +30,15 @@ from officeq.daily import (
     SESSIONS,
     DailyTable,
 )
-from officeq.tasks import FOLLOWUP, INCOME_SUPPORT, INCOME_SUPPORT_URGENT, INQUIRY, Task
+from officeq.metrics_steering import SteeringStats, steering_keys
+from officeq.tasks import (
+    FOLLOWUP,
+    INCOME_SUPPORT,
+    INCOME_SUPPORT_URGENT,
+    INQUIRY,
+    SHORT_CONTACT,
+    Task,
+)
 
 
 class Level:
@@ -158,6 +166,7 @@ def summary_keys(groups: Iterable[str]) -> tuple[str, ...]:
         *(f"followup_backlog_mean_{g}" for g in groups),
         *(f"followup_sessions_per_user_year_{g}" for g in groups),
         *(f"followup_overdue_days_mean_{g}" for g in groups),
+        *steering_keys(groups),
         "caseworker_utilization",
         "client_hours",
         "scheduled_client_hours",
@@ -169,7 +178,12 @@ class Recorder:
     """Everything the run measures, updated by the model as events happen."""
 
     def __init__(
-        self, cal: OfficeCalendar, groups: Iterable[str], warmup: float, horizon: float
+        self,
+        cal: OfficeCalendar,
+        groups: Iterable[str],
+        warmup: float,
+        horizon: float,
+        caseworkers: int = 0,
     ) -> None:
         self.cal = cal
         self.groups = tuple(groups)
@@ -179,7 +193,7 @@ class Recorder:
             INCOME_SUPPORT: ClassStats(),
             INCOME_SUPPORT_URGENT: ClassStats(),
         }
-        kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP)
+        kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP, SHORT_CONTACT)
         # all-time counts per kind, for conservation
         self.arrived = dict.fromkeys(kinds, 0)
         self.finished_n = dict.fromkeys(kinds, 0)
@@ -199,6 +213,7 @@ class Recorder:
         self.overtime_hours = 0.0
         self.days = math.ceil(horizon / HOURS_PER_DAY)
         self.table = DailyTable(cal, self.days, self.groups, warmup)
+        self.steer = SteeringStats(self.groups, warmup, caseworkers)
         self.month_now = 0
         self._day_client_hours = 0.0
         self._rows = 0
@@ -218,7 +233,7 @@ class Recorder:
         self._day_client_hours += task.duration
         if now >= self.warmup:
             self.client_hours += task.duration
-        if task.kind != FOLLOWUP and task.arrival >= self.warmup:
+        if task.user is None and task.arrival >= self.warmup:
             s = self.classes[task.queue]
             wait = now - task.arrival
             s.started += 1
@@ -231,7 +246,7 @@ class Recorder:
     def finished(self, task: Task, now: float) -> None:
         kind = task.kind
         self.finished_n[kind] += 1
-        if kind == FOLLOWUP:
+        if task.user is not None:
             return
         hit = now <= task.deadline
         today = self.table.today
@@ -262,6 +277,15 @@ class Recorder:
         if now >= self.warmup:
             self.sessions[user.group] += 1
             self.lateness[user.group] += now - task.arrival
+        self.steer.session(user, now, self.table, self.month_now)
+
+    def short_contact_started(self, task: Task, now: float) -> None:
+        assert task.user is not None
+        self.steer.short_contact(task.user, self.table, self.month_now)
+
+    def count_today(self, column: int, n: int = 1) -> None:
+        """Add ``n`` to today's daily counter ``column`` (an index from :mod:`officeq.daily`)."""
+        self.table.today[column] += n
 
     def user_joined(self, group: str, now: float, initial: bool) -> None:
         self.caseload[group].add(1, now)
@@ -272,6 +296,7 @@ class Recorder:
         self.caseload[group].add(-1, now)
         if to_work:
             self.table.today[EXITS_TO_WORK] += 1
+            self.steer.exit_to_work(group, now)
         if now >= self.warmup:
             if to_work:
                 self.exits_to_work += 1
@@ -387,6 +412,7 @@ class Recorder:
             out[f"followup_overdue_days_mean_{g}"] = _mean(
                 self.lateness[g] / HOURS_PER_DAY, self.sessions[g]
             )
+        out.update(self.steer.summary(self.table, self._rows, now))
         client = self.client_hours
         out["caseworker_utilization"] = _ratio(client, client + self.idle_hours)
         out["client_hours"] = client

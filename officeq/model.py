@@ -21,15 +21,18 @@ from officeq.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.caseload import Caseload
 from officeq.config import Config
 from officeq.distributions import BlockSampler
+from officeq.management import Management
 from officeq.metrics import Recorder
 from officeq.office import Caseworker, Office, caseworker
 from officeq.policies import build_policy, queue_keys
 from officeq.staff import absence_days, segments
+from officeq.steering import steered_policy
 from officeq.streams import Streams
 from officeq.tasks import (
     INCOME_SUPPORT,
     INCOME_SUPPORT_URGENT,
     INQUIRY,
+    SHORT_CONTACT_QUEUE,
     Queues,
     Task,
 )
@@ -67,21 +70,53 @@ class _Model:
         )
         self.streams = Streams(cfg.seed)
         groups = tuple(cfg.work.followup.groups)
-        self.rec = Recorder(self.cal, groups, cfg.warmup_days * HOURS_PER_DAY, self.horizon)
+        self.rec = Recorder(
+            self.cal,
+            groups,
+            cfg.warmup_days * HOURS_PER_DAY,
+            self.horizon,
+            cfg.staff.caseworkers,
+        )
+        policy = build_policy(cfg)
+        keys = queue_keys(cfg)
+        steered = None
+        if cfg.steering.active:
+            steered = policy = steered_policy(cfg, policy)
+            keys += (SHORT_CONTACT_QUEUE,)
         self.office = Office(
             self.env,
             self.cal,
-            Queues(queue_keys(cfg)),
-            build_policy(cfg),
+            Queues(keys),
+            policy,
             self.rec,
             cfg.staff.admin_share,
             self.horizon,
         )
         self._start_staff()
+        failure = None
+        if cfg.work.followup.failure_demand.inquiries_per_user_week > 0:
+            failure = self._inquiry_factory(self.streams.rng("failure_demand", 1))
         self.caseload = Caseload(
-            self.env, cfg.work.followup, self.streams, self.office, self.rec, self.horizon
+            self.env,
+            cfg.work.followup,
+            self.streams,
+            self.office,
+            self.rec,
+            self.horizon,
+            failure,
         )
         self.office.caseload = self.caseload
+        self.management = None
+        if steered is not None:
+            self.management = Management(
+                cfg,
+                self.office,
+                self.caseload,
+                self.rec,
+                steered,
+                self.absent,
+                self.streams.rng("steering"),
+            )
         self._start_arrivals()
         self.env.process(self._daily())
         if self.rec.warmup > 0:
@@ -92,8 +127,10 @@ class _Model:
     def _start_staff(self) -> None:
         s = self.cfg.staff
         self.present = np.zeros(self.days, dtype=int)
+        self.absent: list[np.ndarray] = []
         for i in range(s.caseworkers):
             absent = absence_days(s, self.streams.rng("absence", i), self.days)
+            self.absent.append(absent)
             for d in range(self.days):
                 if self.cal.is_open_day(d) and not absent[d]:
                     self.present[d] += 1
@@ -107,9 +144,8 @@ class _Model:
         opening = weekly_opening(self.cfg.calendar)
         if w.inquiry.arrivals_per_day > 0:
             pattern = ArrivalPattern(w.inquiry, self.cal, opening)
-            _ArrivalSource(
-                self, pattern, self.streams.rng("inquiry.arrivals"), self._inquiry_factory()
-            )
+            make = self._inquiry_factory(self.streams.rng("inquiry.durations"))
+            _ArrivalSource(self, pattern, self.streams.rng("inquiry.arrivals"), make)
         if w.income_support.arrivals_per_day > 0:
             pattern = ArrivalPattern(w.income_support, self.cal, opening)
             _ArrivalSource(
@@ -119,11 +155,10 @@ class _Model:
                 self._application_factory(),
             )
 
-    def _inquiry_factory(self) -> Callable[[float], Task]:
+    def _inquiry_factory(self, rng: np.random.Generator) -> Callable[[float], Task]:
+        """Inquiries with durations drawn from ``rng`` (each source its own stream)."""
         inq = self.cfg.work.inquiry
-        durations = BlockSampler(
-            inq.duration_minutes, self.streams.rng("inquiry.durations"), 1 / 60
-        )
+        durations = BlockSampler(inq.duration_minutes, rng, 1 / 60)
         sla, cal = inq.sla_hours, self.cal
         business = inq.sla_clock == "business"
 
@@ -158,6 +193,8 @@ class _Model:
                 return  # the last day's row is taken when the run stops
             yield self.env.timeout(end - self.env.now)
             self._snapshot(day, end)
+            if self.management is not None:
+                self.management.end_of_day(day)
 
     def _snapshot(self, day: int, end: float) -> None:
         q = self.office.queues
@@ -186,6 +223,7 @@ class _Model:
         for w in self.office.workers:
             if w.idle_since is not None:
                 rec.idled(w.idle_since, now)
+        rec.steer.close_gaps(self.caseload.users.values(), now)
         summary = rec.summary(now, open_n)
         counts: dict[str, dict[str, int]] = {}
         for kind in rec.arrived:

@@ -36,10 +36,13 @@ class Caseworker:
         "followup_hours_today",
         "idle_since",
         "index",
+        "sessions",
     )
 
     def __init__(self, index: int) -> None:
         self.index = index
+        self.sessions = 0
+        """Follow-up sessions started (for management's plan of a directive)."""
         self.day = -1
         self.followup_hours_today = 0.0
         self.client_hours_today = 0.0
@@ -97,8 +100,8 @@ class Office:
             task.start = now
             worker.current = task
             self.rec.started(task, now)
-            if task.kind == FOLLOWUP:
-                self.caseload.session_started(task)  # type: ignore[union-attr]
+            if task.user is not None:
+                self._contact(worker, task)
             # Event.succeed() with a delay: SimPy 4 has no public call for it
             ev._ok = True
             ev._value = task
@@ -132,8 +135,26 @@ class Office:
         task.start = now
         worker.current = task
         self.rec.started(task, now)
+        if task.user is not None:
+            self._contact(worker, task)
+
+    def _contact(self, worker: Caseworker, task: Task) -> None:
+        """A follow-up session or a short contact starts."""
         if task.kind == FOLLOWUP:
+            worker.sessions += 1
             self.caseload.session_started(task)  # type: ignore[union-attr]
+        else:
+            self.caseload.short_contact_started(task)  # type: ignore[union-attr]
+
+    def add(self, tasks: Iterable[Task]) -> None:
+        """Put tasks made by management into their queues and wake idle caseworkers
+        to look again (a work-conserving policy may not see these queues)."""
+        for task in tasks:
+            self.queues.push(task)
+        while self._idle:
+            _worker, ev = self._idle.popleft()
+            if not ev.triggered:
+                ev.succeed(None)
 
     def finish(self, worker: Caseworker, task: Task) -> None:
         """``worker`` has finished ``task``."""

@@ -19,6 +19,8 @@ SOURCES = {
     "caseload.new_users": 6,
     "absence": 7,
     "outcomes": 8,
+    "failure_demand": 9,
+    "steering": 10,
 }
 
 

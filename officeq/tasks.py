@@ -19,6 +19,9 @@ INQUIRY = "inquiry"
 INCOME_SUPPORT = "income_support"
 INCOME_SUPPORT_URGENT = "income_support_urgent"
 FOLLOWUP = "followup"
+SHORT_CONTACT = "short_contact"
+"""A brief contact that counts for the follow-up indicator but is not follow-up."""
+SHORT_CONTACT_QUEUE = "followup_short"
 
 
 def followup_queue(group: str) -> str:
@@ -39,6 +42,15 @@ class User:
     active: bool = True
     waiting: Task | None = None
     last_contact_month: int = -1
+    """Month index of the last contact of any kind (the indicator's view)."""
+    last_substantive_month: int = -1
+    last_session: float = 0.0
+    """Hours: start of the last substantive session (the join time before the first)."""
+    work_hazard_left: float = math.inf
+    """With outcomes on: exit-to-work hazard still to accumulate before the user leaves."""
+    hazard_since: float = 0.0
+    boost_until: float = -math.inf
+    exit_version: int = 0
 
 
 @dataclass(slots=True, eq=False)
@@ -126,6 +138,15 @@ class Queues:
 
     def size(self, key: str) -> int:
         return self._n[key]
+
+    def late(self, key: str, now: float) -> int:
+        """Waiting tasks of queue ``key`` already past their deadline at ``now``."""
+        n = 0
+        for t in self._q[key]:  # deadlines never decrease along a queue
+            if t.deadline > now:
+                break
+            n += not t.cancelled
+        return n
 
     def waiting(self) -> Iterator[Task]:
         """Every task still waiting, in no particular order."""

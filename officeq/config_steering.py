@@ -1,0 +1,141 @@
+"""Config sections for target steering and its effects on users.
+
+``steering`` is how the office is managed: the monthly indicators and their
+targets, management's review of them (directives that redirect caseworkers),
+gaming of the diffuse follow-up indicator, and what caseworkers prefer to do
+when no one is pushing. ``outcomes`` and ``failure_demand`` (under
+``work.followup``) are what follow-up does for users and what missing it
+costs the office. Everything is off by default: a config without these
+sections runs the office as before.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+POLICY_NAMES = ("fifo", "deadline_first", "strict_priority", "protected_followup", "needs_based")
+
+INDICATORS = {
+    "inquiry_sla_hit_rate": "share of inquiries answered within the SLA this month",
+    "income_support_on_time_rate": "share of income-support decisions on time this month",
+    "followup_contact_rate": "users with any follow-up contact this month, per user",
+    "exits_to_work_rate": "exits to work this month, per user on the caseload",
+}
+"""Indicator names a scorecard can hold, and what each measures."""
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Model(BaseModel):
+    model_config = _FROZEN
+
+
+class Indicator(_Model):
+    """One line of the monthly scorecard (målekort) and its target (calibration #28)."""
+
+    name: str
+    target: float = Field(ge=0, le=1)
+    """All indicators are shares (per inquiry, decision or user on the caseload)."""
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in INDICATORS:
+            raise ValueError(f"unknown indicator {v!r}; choose one of {', '.join(INDICATORS)}")
+        return v
+
+
+class ReviewConfig(_Model):
+    """Management's review of the month-to-date scorecard (insight 2)."""
+
+    cadence: Literal["daily", "weekly"] = "weekly"
+    """Review after every working day, or after the working day named by ``weekday``."""
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "fri"
+    grace_days: int = Field(3, ge=0)
+    """Working days into a month before a projection is trusted."""
+    redirect_caseworkers: int | Literal["all"] = 0
+    """Caseworkers a directive moves to the lagging work; 0: no mid-month redirection."""
+    directive_days: int = Field(5, ge=1)
+    """Working days a directive lasts; planned follow-up in that time is cancelled."""
+    threshold_effect: bool = False
+    """Hood's threshold effect: work whose indicator is safely met waits behind follow-up."""
+    safe_margin: float = Field(0.03, ge=0)
+    """Safely met: projected at least target x (1 + safe_margin)."""
+
+    @field_validator("redirect_caseworkers")
+    @classmethod
+    def _non_negative(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 0:
+            raise ValueError("must be 0 or more, or 'all'")
+        return v
+
+
+class GamingConfig(_Model):
+    """Ways to satisfy a lagging follow-up indicator without substantive follow-up."""
+
+    short_contacts: bool = False
+    """Meet a contact-rate shortfall with short contacts that count but are not follow-up."""
+    short_contact_minutes: float = Field(10.0, gt=0)
+    short_contact_share: float = Field(1.0, ge=0, le=1)
+    """Share of the projected shortfall (in users) turned into short contacts."""
+    creaming: bool = False
+    """Under a follow-up directive, take the users closest to work first (calibration #33)."""
+    creaming_share: float = Field(1.0, ge=0, le=1)
+    """Share of directed follow-up picks (and short contacts) that cream."""
+
+
+class SteeringConfig(_Model):
+    """How the office is steered: indicators, review, gaming, preference."""
+
+    indicators: tuple[Indicator, ...] = ()
+    """The monthly scorecard; empty: no targets (and no pressure)."""
+    review: ReviewConfig = ReviewConfig()
+    gaming: GamingConfig = GamingConfig()
+    preference: str | None = None
+    """Policy caseworkers follow when no indicator is projected to miss and they are under no
+    directive (e.g. ``needs_based``); null: always ``policy.name`` (insight 3)."""
+
+    @field_validator("preference")
+    @classmethod
+    def _policy(cls, v: str | None) -> str | None:
+        if v is not None and v not in POLICY_NAMES:
+            raise ValueError(f"unknown policy {v!r}; choose one of {', '.join(POLICY_NAMES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _unique(self) -> SteeringConfig:
+        names = [i.name for i in self.indicators]
+        if len(set(names)) != len(names):
+            raise ValueError("indicators: an indicator is listed twice")
+        return self
+
+    @property
+    def active(self) -> bool:
+        """True when there is a scorecard to steer by."""
+        return bool(self.indicators)
+
+
+class OutcomesConfig(_Model):
+    """Substantive follow-up raises a user's chance of moving into work for a while.
+
+    Assumption (A), with direction but not size from calibration #34: extra
+    caseworkers and more meetings gave faster exits to work (Germany; an
+    Austrian RCT). 0 leaves exits to work independent of follow-up.
+    """
+
+    session_effect: float = Field(0.0, ge=0)
+    """Relative rise of the exit-to-work rate after a substantive session (0.5: +50%)."""
+    effect_days: float = Field(90.0, gt=0)
+    """How long the rise lasts after each session."""
+
+
+class FailureDemandConfig(_Model):
+    """Overdue users call and write: extra inquiries (calibration insight 5, #35; A)."""
+
+    inquiries_per_user_week: float = Field(0.0, ge=0)
+    """Extra inquiries per overdue user per week, once past ``grace_days``; 0: off."""
+    grace_days: float = Field(7.0, ge=0)
+    """Days overdue before a user starts to chase."""
