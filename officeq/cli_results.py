@@ -75,3 +75,72 @@ def report_cmd(results: str, out: str | None) -> None:
     path = Path(out) if out else Path(results) / "report.html"
     write_text(path, render(res, report_figures(res)))
     console.print(f"wrote {path}", highlight=False)
+
+
+@main.command("table")
+@click.argument("results")
+@click.option(
+    "--metric", "metrics", multiple=True, required=True, help="A summary metric (repeatable)."
+)
+@click.option("--where", multiple=True, help="Keep scenarios with COLUMN=VALUE (repeatable).")
+@click.option(
+    "--versus",
+    multiple=True,
+    help="Paired differences against the scenario with COLUMN=VALUE (repeatable), "
+    "matched on every other swept column and on the replication.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "csv"]),
+    default="text",
+    show_default=True,
+    help="csv: the tidy table (one row per scenario and metric).",
+)
+def table_cmd(
+    results: str,
+    metrics: tuple[str, ...],
+    where: tuple[str, ...],
+    versus: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Scenario means with 95% intervals, or paired differences, from a sweep's results."""
+    import sys
+
+    from officeq.compare import (
+        CompareError,
+        markdown,
+        metric_table,
+        paired_differences,
+        parse_where,
+        wide,
+    )
+    from officeq.plots_common import swept_columns
+    from officeq.resultsio import ResultsError, load_results
+
+    try:
+        res = load_results(results)
+        if res.kind != "sweep" or res.runs is None:
+            raise ResultsError(f"{results}: officeq table needs the results of officeq sweep")
+        runs = res.runs
+        params = swept_columns(runs, res.grid or None) or ["scenario"]
+        filters = parse_where(where, runs)
+        if versus:
+            ref = parse_where(versus, runs)
+            table = paired_differences(runs, params, metrics, ref, filters)
+            value = "difference"
+        else:
+            table = metric_table(runs, params, metrics, filters)
+            value = "mean"
+    except (ResultsError, CompareError) as e:
+        _fail(f"{results}: {e}" if isinstance(e, CompareError) else str(e))
+    if table.empty:
+        _fail(f"{results}: no scenarios match {' '.join(where)}")
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False)
+        return
+    shown = wide(table, params, value)
+    if fmt == "markdown":
+        click.echo(markdown(shown))
+    else:
+        click.echo(shown.to_string(index=False))

@@ -57,7 +57,9 @@ def make_figure(results: Results, kind: str, opts: FigureOptions = FigureOptions
     if kind not in KINDS:
         raise ResultsError(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}")
     swept = _swept(results) if results.kind == "sweep" else []
-    policy = POLICY if POLICY in swept else None
+    others = [c for c in swept if c != STAFF]
+    # series of the staffing figures: the one other swept column, else the policy
+    policy = others[0] if len(others) == 1 else (POLICY if POLICY in others else None)
     summary = results.summary
     if kind == "backlog":
         return plots.backlog(results.daily, by_group=opts.by_group)
@@ -70,15 +72,17 @@ def make_figure(results: Results, kind: str, opts: FigureOptions = FigureOptions
                 "(officeq run --out); for a sweep try --kind backlog"
             )
         return plots.run_overview(results.daily)
-    if kind == "frontier":
-        _need_staffing(results, kind)
-        return plots.frontier(summary, policy, STAFF)
-    if kind == "staffing":
+    if kind in ("frontier", "staffing"):
         _need_staffing(results, kind)
         metric = opts.metric or "followup_backlog_mean"
-        if metric not in set(summary["metric"]):
+        if kind == "staffing" and metric not in set(summary["metric"]):
             raise ResultsError(f"--metric: {metric!r} is not in {results.folder}/summary.csv")
-        return plots.staffing(summary, metric, opts.target, policy, STAFF)
+        try:
+            if kind == "frontier":
+                return plots.frontier(summary, policy, STAFF)
+            return plots.staffing(summary, metric, opts.target, policy, STAFF)
+        except ValueError as e:
+            raise ResultsError(f"{results.folder}: --kind {kind}: {e}") from None
     # heatmap
     _need_sweep(results, kind)
     if len(swept) < 2 and not (opts.x and opts.y):
