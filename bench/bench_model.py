@@ -13,6 +13,9 @@ Timings are medians of the repeats (time.perf_counter). Figures:
     ratio          officeq s / plain s; goal <= 0.5. Both models' mean waits are printed
                    beside the Erlang C mean wait, to show they compute the same queue.
 (c) s / sim year   wall time of the baseline office (configs/baseline.yaml) per simulated year.
+(e) steering       the strong_targets regime (configs/regimes/strong_targets.yaml: the baseline
+                   office with outcomes, failure demand, weekly review, directives and gaming)
+                   per simulated year, and its ratio to (c): the cost of steering; goal <= 1.5.
 (d) memory         peak memory of the baseline office for 365 and 3650 days (quick: 120 and 365),
                    each in a fresh subprocess: tracemalloc peak of run() alone and the process's
                    maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the process
@@ -46,6 +49,7 @@ from officeq.theory import mmc
 ROOT = Path(__file__).resolve().parent.parent
 MMC_YAML = ROOT / "configs" / "validation" / "mmc.yaml"
 BASELINE_YAML = ROOT / "configs" / "baseline.yaml"
+STRONG_YAML = ROOT / "configs" / "regimes" / "strong_targets.yaml"
 SERVERS, UTILISATION, MU = 20, 0.85, 6.0  # service rate per hour (mean 10 minutes)
 LAM = UTILISATION * SERVERS * MU  # arrivals per hour
 WARMUP_DAYS = 60
@@ -148,6 +152,7 @@ def main():
         "\n    goal: officeq time / plain time <= 0.5; mean waits should match Erlang C"
     )
     print("(c) baseline office (configs/baseline.yaml): wall seconds per simulated year; no goal")
+    print("(e) strong_targets regime per simulated year; goal: <= 1.5 x the baseline office")
     print(
         f"(d) baseline office, {short_days} and {long_days} days in fresh processes: "
         "tracemalloc peak of run() and maxrss;\n    goal: process peak (maxrss) ratio "
@@ -187,6 +192,19 @@ def main():
             f"(run of {base.horizon_days:g} days: {t_base:.3f} s)",
         )
     )
+
+    strong = load_config(STRONG_YAML, horizon_days=365 + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
+    t_strong, s_strong = timed(lambda: run(strong), repeats)
+    cost = t_strong / t_base
+    rows.append(
+        (
+            "(e) strong_targets s / simulated year",
+            f"{t_strong * 365 / strong.horizon_days:.3f}",
+            f"({s_strong.summary['directives_issued']} directives, "
+            f"{s_strong.summary['followup_contacts_short']} short contacts)",
+        )
+    )
+    rows.append(("    ratio strong_targets / baseline", f"{cost:.3f}", goal(cost <= 1.5, "<= 1.5")))
 
     for key, label, scale in (
         ("tracemalloc_peak_bytes", "tracemalloc peak of run()", 1024 * 1024),

@@ -138,12 +138,64 @@ def summary_table(result: RunResult) -> Table:
         ),
         ("overtime", _fmt(s["overtime_hours"], "int"), "hours past closing"),
     ]
+    rows += _steering_rows(cfg, s)
     for row in rows:
         if row is None:
             table.add_section()
         else:
             table.add_row(*row)
     return table
+
+
+def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
+    """Rows for steering and its effects, when the config switches any of them on."""
+    fu = cfg.work.followup
+    rows: list[tuple[str, str, str] | None] = []
+    if cfg.steering.active:
+        n = len(cfg.steering.indicators)
+        rows += [
+            None,
+            (
+                "directives issued",
+                _fmt(s["directives_issued"], "int"),
+                f"{n} indicator{'s' if n > 1 else ''} on the monthly scorecard",
+            ),
+            (
+                "follow-up sessions cancelled",
+                _fmt(s["followup_sessions_cancelled"], "int"),
+                "planned, dropped for a directive",
+            ),
+            (
+                "plan changes per caseworker-month",
+                _fmt(s["plan_changes_per_caseworker_month"]),
+                "",
+            ),
+            (
+                "users with follow-up, indicator / substantive",
+                f"{_fmt(s['indicator_followup_users'])} / {_fmt(s['substantive_followup_users'])}",
+                f"per month; {_fmt(s['followup_contacts_short'], 'int')} short contacts",
+            ),
+        ]
+    if cfg.steering.active or fu.outcomes.session_effect > 0:
+        vulnerable = cfg.need_order()[0]
+        rows += [
+            None,
+            ("exits to work", _fmt(s["exits_to_work"], "int"), "users, after the warm-up"),
+            (
+                f"  {vulnerable}: longest gap",
+                _fmt(s[f"max_gap_days_substantive_{vulnerable}"]),
+                "days between substantive sessions",
+            ),
+        ]
+    if fu.failure_demand.inquiries_per_user_week > 0:
+        rows.append(
+            (
+                "failure-demand inquiries",
+                _fmt(s["failure_demand_inquiries"], "int"),
+                "from overdue users",
+            )
+        )
+    return rows
 
 
 def _load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:

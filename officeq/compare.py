@@ -90,7 +90,8 @@ def paired_differences(
     _check_metrics(runs, metrics)
     table = _filter(runs, where)
     others = [p for p in params if p not in versus]
-    ref = _filter(table, versus)
+    # the reference obeys the filters except where --versus names the same column
+    ref = _filter(runs, {**{c: v for c, v in where.items() if c not in versus}, **versus})
     if ref.empty:
         raise CompareError(f"--versus: no runs match {dict(versus)}")
     rows = []

@@ -31,6 +31,15 @@ METRIC_LABELS = {
     "followup_backlog_end": "follow-up backlog at end (overdue users)",
     "income_support_on_time_rate": "income-support decisions on time (%)",
     "caseworker_utilization": "caseworker utilisation (%)",
+    "indicator_substantive_ratio": "users with any contact ÷ users with a session (ratio)",
+    "indicator_followup_users": "users with any follow-up contact, per month",
+    "substantive_followup_users": "users with a substantive session, per month",
+    "directives_issued": "directives issued per year",
+    "followup_sessions_cancelled": "follow-up sessions cancelled per year",
+    "plan_changes_per_caseworker_month": "plan changes per caseworker-month",
+    "followup_contacts_short": "short contacts per year",
+    "failure_demand_inquiries": "failure-demand inquiries per year",
+    "exits_to_work": "exits to work per year",
 }
 
 

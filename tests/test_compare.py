@@ -144,3 +144,12 @@ def test_staffing_figures_draw_one_series_per_named_scenario(regimes_sweep: Path
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["strong", "few", "professional"]
     assert ax.get_legend().get_title().get_text() == "named scenario"
+
+
+def test_where_on_the_compared_column_keeps_the_reference(regimes_sweep: Path) -> None:
+    runs = pd.read_parquet(regimes_sweep / "runs.parquet")
+    params = ["variant", "staff_caseworkers"]
+    table = paired_differences(
+        runs, params, ["inquiry_sla_hit_rate"], {"variant": "few"}, {"variant": "strong"}
+    )
+    assert set(table["variant"]) == {"strong"} and len(table) == 2

@@ -268,3 +268,45 @@ def test_failure_demand_matches_rate_times_overdue_time_past_grace() -> None:
     extra = result.counts[INQUIRY]["arrived"] - quiet.counts[INQUIRY]["arrived"]
     assert extra == result.daily["failure_demand_inquiries"].sum()
     assert quiet.summary["failure_demand_inquiries"] == 0
+
+
+def test_run_prints_the_steering_rows_for_a_steered_office() -> None:
+    from click.testing import CliRunner
+
+    from officeq.cli import main
+
+    args = ["run", str(REGIMES / "strong_targets.yaml"), "--days", "60", "--warmup-days", "5"]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    for words in ("directives issued", "sessions cancelled", "indicator / substantive"):
+        assert words in out.output
+    plain = CliRunner().invoke(
+        main, ["run", str(ROOT / "configs" / "baseline.yaml"), "--days", "30"]
+    )
+    assert "directives issued" not in plain.output
+
+
+def test_daily_review_with_everyone_redirected_runs_one_directive_at_a_time() -> None:
+    result = run(
+        strong(
+            "staff.caseworkers=14",
+            "steering.review.cadence=daily",
+            "steering.review.redirect_caseworkers=all",
+            "steering.review.directive_days=3",
+        )
+    )
+    daily = result.daily
+    issued = daily[daily["directives_issued"] > 0]
+    assert issued["weekday"].nunique() > 1  # reviewed after every working day
+    open_days = int(daily["open"].sum())
+    assert 0 < len(issued) <= open_days // 3 + 1  # each lasts 3 working days, one at a time
+    assert (daily["directives_issued"] <= 1).all()
+
+
+def test_steering_an_office_without_staff_or_without_caseload() -> None:
+    nobody = run(strong("staff.caseworkers=0", days=60, warmup=5)).summary
+    assert nobody["directives_issued"] == 0  # no one to redirect
+    assert nobody["inquiry_sla_hit_rate"] == 0
+    no_users = run(strong("work.followup.caseload=0", days=60, warmup=5)).summary
+    assert no_users["followup_contacts_short"] == 0  # per-user indicators are not judged
+    assert no_users["indicator_followup_users"] == 0
