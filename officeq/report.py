@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from officeq.plots_common import swept_columns
 from officeq.resultsio import Results
 
 HEADLINE = (
@@ -139,7 +140,10 @@ def _comparisons(results: Results) -> list[str]:
     summary = results.summary
     assert summary is not None
     backlog = summary[summary["metric"] == "followup_backlog_mean"]
-    key = "policy_name" if "policy_name" in backlog else None
+    others = [c for c in swept_columns(runs, results.grid or None) if c != "staff_caseworkers"]
+    if len(others) > 1:  # comparing along staffing would mix the other columns
+        return []
+    key = others[0] if others else None  # the series: policy, named scenario, ...
     out = []
     groups = backlog.groupby(key) if key else [("", backlog)]
     for policy, g in groups:

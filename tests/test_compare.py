@@ -153,3 +153,11 @@ def test_where_on_the_compared_column_keeps_the_reference(regimes_sweep: Path) -
         runs, params, ["inquiry_sla_hit_rate"], {"variant": "few"}, {"variant": "strong"}
     )
     assert set(table["variant"]) == {"strong"} and len(table) == 2
+
+
+def test_report_compares_staffing_within_each_named_scenario(regimes_sweep: Path) -> None:
+    from officeq.report import findings
+
+    text = " ".join(findings(load_results(regimes_sweep)))
+    for variant in ("strong", "few", "professional"):
+        assert f"Under {variant}, going from 14 to 17 caseworkers" in text
