@@ -64,6 +64,9 @@ class ReviewConfig(_Model):
     """Hood's threshold effect: work whose indicator is safely met waits behind follow-up."""
     safe_margin: float = Field(0.03, ge=0)
     """Safely met: projected at least target x (1 + safe_margin)."""
+    relaxed_slack_hours: float = Field(0.0, ge=0)
+    """Relaxed work still comes first once its deadline is this close (0: it always
+    waits behind due follow-up, the strong form of the threshold effect)."""
 
     @field_validator("redirect_caseworkers")
     @classmethod

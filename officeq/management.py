@@ -36,7 +36,7 @@ import numpy as np
 
 from officeq.calendar import OfficeCalendar
 from officeq.caseload import Caseload
-from officeq.config import Config
+from officeq.config import WEEKDAYS, Config
 from officeq.daily import (
     CANCELLED,
     DIRECTIVES,
@@ -136,7 +136,7 @@ class Management:
         if not self.cal.is_open_day(day) or self.open_rank[day] <= r.grace_days:
             return False
         if r.cadence == "weekly":
-            return self.cal.date(day).strftime("%a").lower() == r.weekday
+            return WEEKDAYS[self.cal.date(day).weekday()] == r.weekday
         return True
 
     # --- review --------------------------------------------------------------------

@@ -64,6 +64,8 @@ class SteeredPolicy:
     """Follow-up queues, most vulnerable first."""
     creaming_share: float = 0.0
     """Share of directed follow-up picks that take the users closest to work first."""
+    relaxed_slack_hours: float = 0.0
+    """Relaxed work is still taken first once its deadline is this close."""
     pressure: bool = False
     relaxed: frozenset[str] = frozenset()
     directed: dict[int, tuple[str, ...]] = field(default_factory=dict)
@@ -83,11 +85,17 @@ class SteeredPolicy:
             return key if key is not None else self.base.choose(queues, worker)
         policy = self.base if self.pressure or self.preference is None else self.preference
         key = policy.choose(queues, worker)
-        if key is not None and key in self.relaxed:
+        if key is not None and key in self.relaxed and not self._pressing(queues, key):
             for k in self.need_keys:
                 if queues.size(k):
                     return k
         return key
+
+    def _pressing(self, queues: Queues, key: str) -> bool:
+        if self.relaxed_slack_hours <= 0:
+            return False
+        head = queues.head(key)
+        return head is not None and head.deadline - queues.now < self.relaxed_slack_hours
 
     def _directed(self, queues: Queues, keys: tuple[str, ...]) -> str | None:
         if keys[0] in DEADLINE_QUEUES:
@@ -151,4 +159,10 @@ def steered_policy(cfg: Config, base: Policy) -> SteeredPolicy:
     preference = POLICIES[pref](cfg, followup_keys) if pref is not None else None
     gaming = cfg.steering.gaming
     need_keys = tuple(followup_queue(g) for g in cfg.need_order())
-    return SteeredPolicy(base, preference, need_keys, gaming.creaming_share * gaming.creaming)
+    return SteeredPolicy(
+        base,
+        preference,
+        need_keys,
+        gaming.creaming_share * gaming.creaming,
+        cfg.steering.review.relaxed_slack_hours,
+    )

@@ -141,6 +141,16 @@ def test_threshold_effect_puts_relaxed_work_behind_due_follow_up() -> None:
     assert p.choose(only_inquiry, View()) == INQUIRY  # still work-conserving
 
 
+def test_mild_threshold_effect_takes_relaxed_work_near_its_deadline() -> None:
+    q = _queues(Task(INQUIRY, INQUIRY, 0.0, 48.0, 0.1), _due("situational", 1.0), now=42.0)
+    strong = _policy(pressure=True, relaxed=frozenset({INQUIRY}))
+    mild = _policy(pressure=True, relaxed=frozenset({INQUIRY}), relaxed_slack_hours=8.0)
+    assert strong.choose(q, View()) == followup_queue("situational")
+    assert mild.choose(q, View()) == INQUIRY  # 6 h of slack left < 8 h
+    q.now = 30.0
+    assert mild.choose(q, View()) == followup_queue("situational")  # 18 h left
+
+
 def test_projections() -> None:
     assert project_rate(80, 90, 10) == pytest.approx(0.8)  # late and waiting: missed
     assert project_rate(0, 0, 0) is None
