@@ -20,6 +20,7 @@ INQ_ARRIVED, INQ_ANSWERED, INQ_ON_TIME = 0, 1, 2
 IS_ARRIVED, IS_DECIDED, IS_ON_TIME = 3, 4, 5
 SESSIONS, FIRST_CONTACT, EXITS_TO_WORK = 6, 7, 8
 SHORT_CONTACTS, FIRST_SUBSTANTIVE, DIRECTIVES, CANCELLED, FAILURE_DEMAND = 9, 10, 11, 12, 13
+PLAN_CHANGES = 14
 COUNTER_COLUMNS = (
     "inquiries_arrived",
     "inquiries_answered",
@@ -35,6 +36,7 @@ COUNTER_COLUMNS = (
     "directives_issued",
     "followup_sessions_cancelled",
     "failure_demand_inquiries",
+    "plan_changes",
 )
 LEVEL_COLUMNS = (
     "inquiries_waiting",
@@ -60,6 +62,7 @@ MONTHLY_COLUMNS = (
     "exits_to_work",
     "directives_issued",
     "followup_sessions_cancelled",
+    "plan_changes",
     "failure_demand_inquiries",
 )
 
@@ -181,6 +184,7 @@ class DailyTable:
                         "exits_to_work",
                         "directives_issued",
                         "followup_sessions_cancelled",
+                        "plan_changes",
                         "failure_demand_inquiries",
                     )
                 },

@@ -46,6 +46,7 @@ from officeq.daily import (
     INQ_ON_TIME,
     IS_DECIDED,
     IS_ON_TIME,
+    PLAN_CHANGES,
     SESSIONS,
 )
 from officeq.metrics import Recorder
@@ -183,6 +184,7 @@ class Management:
             self._plan_changes(len(self.office.workers), now)
 
     def _plan_changes(self, n: int, now: float) -> None:
+        self.rec.count_today(PLAN_CHANGES, n)
         if now >= self.rec.warmup:
             self.rec.steer.plan_changes += n
 

@@ -320,3 +320,12 @@ def test_steering_an_office_without_staff_or_without_caseload() -> None:
     no_users = run(strong("work.followup.caseload=0", days=60, warmup=5)).summary
     assert no_users["followup_contacts_short"] == 0  # per-user indicators are not judged
     assert no_users["indicator_followup_users"] == 0
+
+
+def test_monthly_scorecard_sums_the_steering_counters_of_the_days() -> None:
+    result = run(strong("staff.caseworkers=14"))
+    m, d = result.monthly, result.daily
+    for col in ("directives_issued", "followup_sessions_cancelled", "plan_changes"):
+        assert m[col].sum() == d[col].sum() > 0, col
+    measured = d[~d["warmup"]]
+    assert measured["directives_issued"].sum() == result.summary["directives_issued"]
