@@ -21,6 +21,7 @@ from officeq.config_steering import (
     FailureDemandConfig,
     OutcomesConfig,
     SteeringConfig,
+    known_policy,
 )
 from officeq.distributions import Distribution, Exponential, Fixed, LogNormal
 
@@ -270,9 +271,7 @@ class PolicyConfig(_Model):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in POLICY_NAMES:
-            raise ValueError(f"unknown policy {v!r}; choose one of {', '.join(POLICY_NAMES)}")
-        return v
+        return known_policy(v)
 
     @field_validator("order")
     @classmethod

@@ -18,6 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POLICY_NAMES = ("fifo", "deadline_first", "strict_priority", "protected_followup", "needs_based")
 
+
+def known_policy(name: str) -> str:
+    """``name`` if it is a policy, else a ValueError listing them."""
+    if name not in POLICY_NAMES:
+        raise ValueError(f"unknown policy {name!r}; choose one of {', '.join(POLICY_NAMES)}")
+    return name
+
+
 INDICATORS = {
     "inquiry_sla_hit_rate": "share of inquiries answered within the SLA this month",
     "income_support_on_time_rate": "share of income-support decisions on time this month",
@@ -104,9 +112,7 @@ class SteeringConfig(_Model):
     @field_validator("preference")
     @classmethod
     def _policy(cls, v: str | None) -> str | None:
-        if v is not None and v not in POLICY_NAMES:
-            raise ValueError(f"unknown policy {v!r}; choose one of {', '.join(POLICY_NAMES)}")
-        return v
+        return v if v is None else known_policy(v)
 
     @model_validator(mode="after")
     def _unique(self) -> SteeringConfig:

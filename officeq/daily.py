@@ -47,6 +47,15 @@ LEVEL_COLUMNS = (
 )
 HOUR_COLUMNS = ("client_hours", "overtime_hours")
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHLY_SUMS = (
+    "followup_contacts_short",
+    "exits_to_work",
+    "directives_issued",
+    "followup_sessions_cancelled",
+    "plan_changes",
+    "failure_demand_inquiries",
+)
+"""Daily counters the monthly scorecard carries as they are, summed."""
 MONTHLY_COLUMNS = (
     "month",
     "warmup",
@@ -58,12 +67,7 @@ MONTHLY_COLUMNS = (
     "followup_users_contacted",
     "followup_users_substantive",
     "followup_sessions_substantive",
-    "followup_contacts_short",
-    "exits_to_work",
-    "directives_issued",
-    "followup_sessions_cancelled",
-    "plan_changes",
-    "failure_demand_inquiries",
+    *MONTHLY_SUMS,
 )
 
 
@@ -177,17 +181,7 @@ class DailyTable:
                 "followup_users_contacted": sums["users_first_contact_of_month"].to_numpy(),
                 "followup_users_substantive": sums["users_first_substantive_of_month"].to_numpy(),
                 "followup_sessions_substantive": sums["followup_sessions"].to_numpy(),
-                **{
-                    k: sums[k].to_numpy()
-                    for k in (
-                        "followup_contacts_short",
-                        "exits_to_work",
-                        "directives_issued",
-                        "followup_sessions_cancelled",
-                        "plan_changes",
-                        "failure_demand_inquiries",
-                    )
-                },
+                **{k: sums[k].to_numpy() for k in MONTHLY_SUMS},
             }
         )
         return out[list(MONTHLY_COLUMNS)]
