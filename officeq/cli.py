@@ -274,7 +274,10 @@ def run_cmd(
             from officeq.resultsio import load_results
 
             saved = load_results(out)
-            for kind in ("overview", "backlog", "scorecard"):
+            kinds = ["overview", "backlog", "scorecard"]
+            if cfg.steering.active:
+                kinds.append("steering")
+            for kind in kinds:
                 paths.append(write_figure(make_figure(saved, kind), Path(out) / f"{kind}.png"))
         console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
 

@@ -16,14 +16,15 @@ FORMATS = (".png", ".svg")
 @click.option(
     "--kind",
     required=True,
-    help="backlog, frontier, staffing, heatmap, scorecard or overview (one run).",
+    help="backlog, frontier, staffing, heatmap, scorecard, overview or steering (one run).",
 )
 @click.option("--out", help="Image file, .png or .svg (default: RESULTS/<kind>.png).")
 @click.option("--metric", help="staffing and heatmap: the metric (a summary.json name).")
 @click.option(
     "--target",
     type=float,
-    help="staffing: the target line; scorecard: the target hit rate (default 0.9).",
+    help="staffing: the target line; scorecard, steering: the target hit rate (default 0.9; "
+    "steering: the config's).",
 )
 @click.option("--x", "x", help="heatmap: swept column on the x axis.")
 @click.option("--y", "y", help="heatmap: swept column on the y axis.")

@@ -44,6 +44,7 @@ LEVEL_COLUMNS = (
     "followup_overdue",
     "caseload",
     "caseworkers_present",
+    "caseworkers_directed",
 )
 HOUR_COLUMNS = ("client_hours", "overtime_hours")
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

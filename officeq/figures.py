@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from officeq import plots
+from officeq import plots, plots_steering
 from officeq.plots_common import swept_columns
 from officeq.resultsio import Results, ResultsError
 
-KINDS = (*plots.KINDS, "overview")
+KINDS = (*plots.KINDS, "overview", "steering")
 STAFF = "staff_caseworkers"
 POLICY = "policy_name"
 
@@ -65,13 +65,28 @@ def make_figure(results: Results, kind: str, opts: FigureOptions = FigureOptions
         return plots.backlog(results.daily, by_group=opts.by_group)
     if kind == "scorecard":
         return plots.scorecard(results.daily, target=opts.target if opts.target else 0.9)
-    if kind == "overview":
+    if kind in ("overview", "steering"):
         if results.kind != "run":
             raise ResultsError(
-                f"{results.folder}: --kind overview is for one run's results "
+                f"{results.folder}: --kind {kind} is for one run's results "
                 "(officeq run --out); for a sweep try --kind backlog"
             )
-        return plots.run_overview(results.daily)
+        if kind == "overview":
+            return plots.run_overview(results.daily)
+        steering = (results.config or {}).get("steering") or {}
+        if not steering.get("indicators"):
+            raise ResultsError(
+                f"{results.folder}: --kind steering needs a run with steering.indicators "
+                "(e.g. officeq run configs/regimes/strong_targets.yaml --out DIR)"
+            )
+        target = opts.target
+        if target is None:
+            named = {i["name"]: i["target"] for i in steering["indicators"]}
+            target = named.get("inquiry_sla_hit_rate")
+        try:
+            return plots_steering.steering(results.daily, target)
+        except ValueError as e:
+            raise ResultsError(f"{results.folder}: {e}") from None
     if kind in ("frontier", "staffing"):
         _need_staffing(results, kind)
         metric = opts.metric or "followup_backlog_mean"
@@ -102,12 +117,13 @@ def report_figures(results: Results) -> list[tuple[str, Figure]]:
     """Every figure that fits ``results``, with a caption, for a report."""
     out = []
     candidates = (
-        ["overview", "backlog", "scorecard"]
+        ["overview", "steering", "backlog", "scorecard"]
         if results.kind == "run"
         else ["frontier", "staffing", "backlog", "heatmap", "scorecard"]
     )
     captions = {
         "overview": "Queues and follow-up backlog over the run.",
+        "steering": "The month-to-date scorecard and the caseworkers under a directive.",
         "backlog": "Follow-up backlog (overdue users) over time: mean of the replications "
         "with a 95% band.",
         "frontier": "The trade-off: 48-hour hit rate against follow-up backlog, one point per "

@@ -324,7 +324,9 @@ class Recorder:
         for t in in_service:  # started in the warm-up, partly worked after it
             self.client_hours += t.start + t.duration - now
 
-    def close_day(self, day: int, now: float, waiting: dict[str, int], present: int) -> None:
+    def close_day(
+        self, day: int, now: float, waiting: dict[str, int], present: int, directed: int = 0
+    ) -> None:
         """Take the end-of-day row of ``daily.csv`` and start the next day."""
         client, self._day_client_hours = self._day_client_hours, 0.0
         levels = [
@@ -333,6 +335,7 @@ class Recorder:
             self.overdue_total.value,
             sum(lv.value for lv in self.caseload.values()),
             present,
+            directed,
             *(self.overdue[g].value for g in self.groups),
         ]
         self.table.close_day(day, levels, client)

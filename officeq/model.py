@@ -202,7 +202,8 @@ class _Model:
             INQUIRY: q.size(INQUIRY),
             INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
         }
-        self.rec.close_day(day, end, waiting, int(self.present[day]))
+        directed = len(self.management.policy.directed) if self.management else 0
+        self.rec.close_day(day, end, waiting, int(self.present[day]), directed)
 
     def run(self, progress: Callable[[float], None] | None) -> RunResult:
         chunk = 30 * HOURS_PER_DAY

@@ -161,3 +161,33 @@ def test_report_compares_staffing_within_each_named_scenario(regimes_sweep: Path
     text = " ".join(findings(load_results(regimes_sweep)))
     for variant in ("strong", "few", "professional"):
         assert f"Under {variant}, going from 14 to 17 caseworkers" in text
+
+
+def test_steering_figure_of_one_run_and_one_line_errors_otherwise(
+    tmp_path: Path, regimes_sweep: Path
+) -> None:
+    regimes = ROOT / "configs" / "regimes"
+    out = tmp_path / "run"
+    args = ["run", str(regimes / "strong_targets.yaml"), "--days", "90", "--out", str(out)]
+    assert CliRunner().invoke(main, [*args, "--plots"]).exit_code == 0
+    assert (out / "steering.png").stat().st_size > 0  # --plots draws it for a steered office
+    fig = make_figure(load_results(out), "steering")
+    top, middle, bottom = (ax for ax in fig.axes)
+    assert [t.get_text() for t in top.get_legend().get_texts()][-1] == "target 90%"
+    daily = pd.read_csv(out / "daily.csv")
+    assert max(bottom.lines[0].get_ydata()) == daily["caseworkers_directed"].max() > 0
+    assert len(middle.lines) == 2
+    for folder, words in ((regimes_sweep, "one run's results"), (tmp_path / "plain", "steering")):
+        if folder.name == "plain":
+            plain = [
+                "run",
+                str(ROOT / "configs" / "baseline.yaml"),
+                "--days",
+                "30",
+                "--warmup-days",
+                "5",
+            ]
+            assert CliRunner().invoke(main, [*plain, "--out", str(folder)]).exit_code == 0
+        r = CliRunner().invoke(main, ["plot", str(folder), "--kind", "steering"])
+        assert r.exit_code == 2 and words in r.output
+        assert not (folder / "steering.png").exists()
