@@ -123,8 +123,8 @@ class SteeringConfig(_Model):
 
     @property
     def active(self) -> bool:
-        """True when there is a scorecard to steer by."""
-        return bool(self.indicators)
+        """True when there is a scorecard to steer by, or a preference to follow."""
+        return bool(self.indicators) or self.preference is not None
 
 
 class OutcomesConfig(_Model):

@@ -329,3 +329,17 @@ def test_monthly_scorecard_sums_the_steering_counters_of_the_days() -> None:
         assert m[col].sum() == d[col].sum() > 0, col
     measured = d[~d["warmup"]]
     assert measured["directives_issued"].sum() == result.summary["directives_issued"]
+
+
+def test_a_preference_without_a_scorecard_is_followed_all_the_time() -> None:
+    """No indicators means no pressure, ever: caseworkers do as they prefer, which
+    for needs_based is the same office as policy.name=needs_based."""
+    base = ROOT / "configs" / "baseline.yaml"
+    prefer = load_config(
+        base, ["steering.preference=needs_based"], horizon_days=120, warmup_days=20
+    )
+    plain = load_config(base, ["policy.name=needs_based"], horizon_days=120, warmup_days=20)
+    a, b = run(prefer).summary, run(plain).summary
+    for k in ("inquiry_sla_hit_rate", "followup_backlog_mean", "followup_sessions"):
+        assert a[k] == b[k], k
+    assert a["directives_issued"] == 0 and a["plan_changes_per_caseworker_month"] == 0
