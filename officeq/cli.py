@@ -158,7 +158,7 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
             (
                 "directives issued",
                 _fmt(s["directives_issued"], "int"),
-                f"{n} indicator{'s' if n > 1 else ''} on the monthly scorecard",
+                f"{n} indicator{'' if n == 1 else 's'} on the monthly scorecard",
             ),
             (
                 "follow-up sessions cancelled",
