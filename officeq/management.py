@@ -30,10 +30,12 @@ relaxation are lifted until the next review.
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from dataclasses import dataclass
 
 import numpy as np
 
+from officeq.arrivals import weekly_opening
 from officeq.calendar import OfficeCalendar
 from officeq.caseload import Caseload
 from officeq.config import WEEKDAYS, Config
@@ -112,12 +114,20 @@ class Management:
         months = rec.table.month_of_day
         self.days = len(months)
         self.open_rank = np.zeros(self.days, dtype=int)  # open days so far in the month
-        self.open_in_month: dict[int, int] = {}
+        self.open_in_month: dict[int, int] = {}  # open days of the whole month
+        weekday_open = [o is not None for o in weekly_opening(cfg.calendar)]
+        is_open = self.cal.is_open_day
         for d in range(self.days):
             m = int(months[d])
-            rank = self.open_in_month.get(m, 0) + self.cal.is_open_day(d)
-            self.open_in_month[m] = rank
+            rank = (self.open_rank[d - 1] if d and months[d - 1] == m else 0) + is_open(d)
             self.open_rank[d] = rank
+            if m not in self.open_in_month:  # the month to its end, past the horizon too
+                date = self.cal.date(d)
+                end = d + monthrange(date.year, date.month)[1] - date.day + 1
+                self.open_in_month[m] = sum(
+                    is_open(x) if x < self.cal.days else weekday_open[self.cal.weekday(x)]
+                    for x in range(d, end)
+                )
 
     # --- the daily hook ------------------------------------------------------------
     def end_of_day(self, day: int) -> None:

@@ -351,7 +351,7 @@ class Recorder:
         for t in open_tasks:
             if t.start <= now:  # in service: only the part before the end counts
                 self.client_hours -= max(0.0, t.start + t.duration - max(now, self.warmup))
-            if t.kind == FOLLOWUP:
+            if t.user is not None:  # follow-up and short contacts have no deadline
                 continue
             self.open_n[t.kind] += 1
             if t.deadline <= now:

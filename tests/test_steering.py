@@ -165,6 +165,28 @@ def strong(*overrides: str, days: float = 150, warmup: float = 30):
     )
 
 
+GAMING_RURAL = [
+    "steering.indicators=[{name: followup_contact_rate, target: 0.95}]",
+    "steering.review.redirect_caseworkers=all",
+    "steering.review.cadence=daily",
+    "steering.gaming.short_contacts=true",
+]
+
+
+def test_a_longer_run_repeats_a_shorter_one_up_to_its_horizon() -> None:
+    """Management judges the last month by its whole length, not by the part inside
+    the horizon, so extending a run never changes what happened before its end."""
+    rural = ROOT / "configs" / "small_rural.yaml"
+    daily = [
+        run(load_config(rural, GAMING_RURAL, horizon_days=d, warmup_days=10)).daily
+        for d in (66, 69)
+    ]
+    cols = ["directives_issued", "followup_contacts_short", "users_first_contact_of_month"]
+    n = len(daily[0]) - 1  # the shorter run's last row is cut at its horizon
+    assert daily[0][cols].iloc[:n].equals(daily[1][cols].iloc[:n])
+    assert daily[0]["followup_contacts_short"].sum() > 0
+
+
 def test_weekly_review_acts_only_after_its_weekday_and_conserves_tasks() -> None:
     result = run(strong("staff.caseworkers=14", "steering.review.weekday=wed"))
     issued = result.daily[result.daily["directives_issued"] > 0]
@@ -343,3 +365,17 @@ def test_a_preference_without_a_scorecard_is_followed_all_the_time() -> None:
     for k in ("inquiry_sla_hit_rate", "followup_backlog_mean", "followup_sessions"):
         assert a[k] == b[k], k
     assert a["directives_issued"] == 0 and a["plan_changes_per_caseworker_month"] == 0
+
+
+def test_a_run_that_ends_with_short_contacts_waiting_closes_cleanly() -> None:
+    """Regression: short contacts still queued at the horizon are open tasks too."""
+    cfg = load_config(
+        ROOT / "configs" / "small_rural.yaml",
+        GAMING_RURAL,
+        horizon_days=122.5,  # ends at noon, with short contacts still booked
+        warmup_days=10,
+    )
+    result = run(cfg)
+    c = result.counts[SHORT_CONTACT]
+    assert c["waiting"] + c["in_service"] > 0  # the case this test is for
+    assert c["arrived"] == c["finished"] + c["waiting"] + c["in_service"] + c["cancelled"]
