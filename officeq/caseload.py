@@ -106,19 +106,18 @@ class Caseload:
     ) -> None:
         g = self.groups[group]
         now = self.env.now
-        if self.effect > 0:  # exits to work follow the user's follow-up
-            rate = g.exit_other_per_year / HOURS_PER_YEAR
-            exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
-            user = User(self._next_id, group, np.random.default_rng(seed), exit_at, False)
+        # with outcomes on, exit_at is the exit for other reasons; exits to work follow
+        # the user's follow-up (below). Off: one exit, to work with the group's odds.
+        per_year = g.exit_other_per_year if self.effect > 0 else self._exit_rate(g)
+        rate = per_year / HOURS_PER_YEAR
+        exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
+        to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
+        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        user.last_session = now
+        if self.effect > 0:
             user.work_hazard_left = -math.log1p(-work_u)
             user.hazard_since = now
             self._schedule_work_exit(user)
-        else:
-            rate = self._exit_rate(g) / HOURS_PER_YEAR
-            exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
-            to_work = rate > 0 and work_u * self._exit_rate(g) < g.exit_to_work_per_year
-            user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
-        user.last_session = now
         self._next_id += 1
         self.users[user.id] = user
         self.rec.user_joined(group, now, initial)
@@ -232,7 +231,7 @@ class Caseload:
             self._schedule_work_exit(user)
 
     def short_contact_started(self, task: Task) -> None:
-        self.rec.short_contact_started(task, self.env.now)
+        self.rec.short_contact_started(task)
 
     def session_done(self, task: Task) -> None:
         user = task.user

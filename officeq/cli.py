@@ -237,7 +237,8 @@ def main() -> None:
 @click.option(
     "--plots",
     is_flag=True,
-    help="With --out: also draw overview.png, backlog.png and scorecard.png.",
+    help="With --out: also draw overview.png, backlog.png, scorecard.png (and steering.png "
+    "when the config steers).",
 )
 @click.option(
     "--out",

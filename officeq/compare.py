@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from officeq.results import summarise
 from officeq.stats import t_interval
 
 RUN_KEYS = ("scenario_id", "scenario", "replication", "seed")
@@ -65,16 +66,12 @@ def metric_table(
 ) -> pd.DataFrame:
     """Tidy: one row per scenario and metric with mean, ci_low, ci_high, n."""
     _check_metrics(runs, metrics)
-    rows = []
-    for _sid, g in _filter(runs, where).groupby("scenario_id", sort=True):
-        ctx = {c: g[c].iloc[0] for c in params}
-        for m in metrics:
-            ci = t_interval(pd.to_numeric(g[m], errors="coerce").to_numpy(), level)
-            rows.append(
-                {**ctx, "metric": m, "mean": ci.mean, "ci_low": ci.low, "ci_high": ci.high}
-                | {"n": ci.n}
-            )
-    return pd.DataFrame(rows, columns=[*params, "metric", "mean", "ci_low", "ci_high", "n"])
+    context = list(dict.fromkeys(["scenario_id", *params]))
+    table = _filter(runs, where)[[*context, "replication", *metrics]]
+    columns = [*params, "metric", "mean", "ci_low", "ci_high", "n"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    return summarise(table, context, level)[columns].reset_index(drop=True)
 
 
 def paired_differences(

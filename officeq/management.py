@@ -70,13 +70,12 @@ from officeq.tasks import (
     Task,
 )
 
-PLAN_WINDOW_DAYS = 20
-"""Working days of recent follow-up that make a caseworker's plan."""
+PLAN_WINDOW_DAYS = 28
+"""Calendar days of recent follow-up that make a caseworker's plan."""
 
 
 @dataclass
 class Directive:
-    indicator: str
     workers: tuple[int, ...]
     days: tuple[int, ...]
     """The working days it covers."""
@@ -106,8 +105,6 @@ class Management:
         self.absent = absent
         self.rng = rng
         self.cal: OfficeCalendar = office.cal
-        self.need_keys = policy.need_keys
-        self.short_minutes = self.steering.gaming.short_contact_minutes
         self.directive: Directive | None = None
         self.short_tasks: list[Task] = []
         self._next_worker = 0
@@ -138,7 +135,7 @@ class Management:
         months = self.rec.table.month_of_day
         if day + 1 < self.days and months[day + 1] != months[day]:
             self._drop_short_contacts()
-            self._switch(False, frozenset(), now)
+            self._switch(False, frozenset())
         if self._review_day(day):
             self.review(day, now)
 
@@ -181,22 +178,20 @@ class Management:
         if r.threshold_effect:
             safe = [p for p in proj if p.ratio >= 1 + r.safe_margin]
             relaxed = frozenset(k for p in safe for k in RELAXABLE.get(p.indicator, ()))
-        self._switch(bool(below), relaxed, now)
+        self._switch(bool(below), relaxed)
         if below and self.directive is None and r.redirect_caseworkers != 0:
             worst = min(below, key=lambda p: p.ratio)
             self._issue(worst, day, now)
 
-    def _switch(self, pressure: bool, relaxed: frozenset[str], now: float) -> None:
+    def _switch(self, pressure: bool, relaxed: frozenset[str]) -> None:
         p = self.policy
         changed = relaxed != p.relaxed or (pressure != p.pressure and p.preference is not None)
         p.pressure, p.relaxed = pressure, relaxed
         if changed:
-            self._plan_changes(len(self.office.workers), now)
+            self._plan_changes(len(self.office.workers))
 
-    def _plan_changes(self, n: int, now: float) -> None:
+    def _plan_changes(self, n: int) -> None:
         self.rec.count_today(PLAN_CHANGES, n)
-        if now >= self.rec.warmup:
-            self.rec.steer.plan_changes += n
 
     # --- directives ----------------------------------------------------------------
     def _issue(self, proj: Projection, day: int, now: float) -> None:
@@ -213,9 +208,8 @@ class Management:
         if not days:
             return
         gaming = self.steering.gaming
-        keys = directive_keys(proj.indicator, self.need_keys, gaming.short_contacts)
+        keys = directive_keys(proj.indicator, self.policy.need_keys, gaming.short_contacts)
         self.directive = Directive(
-            proj.indicator,
             chosen,
             days,
             {w.index: w.sessions for w in workers if w.index in chosen},
@@ -223,13 +217,13 @@ class Management:
         )
         self.policy.directed = dict.fromkeys(chosen, keys)
         self.rec.count_today(DIRECTIVES)
-        self._plan_changes(k, now)
+        self._plan_changes(k)
         if proj.indicator == "followup_contact_rate" and gaming.short_contacts:
             shortfall = (proj.target - proj.value) * len(self.caseload.users)
             self._book_short_contacts(math.ceil(gaming.short_contact_share * shortfall), now)
 
     def _recent_session_rate(self, day: int) -> float:
-        first = max(0, day + 1 - PLAN_WINDOW_DAYS * 7 // 5)
+        first = max(0, day + 1 - PLAN_WINDOW_DAYS)
         sessions, present = self.rec.table.window(first, day + 1, SESSIONS, "caseworkers_present")
         return sessions / present if present else 0.0
 
@@ -264,7 +258,7 @@ class Management:
             picked += [u for u in users if u.id not in taken][: n - creamed]
         else:
             picked = users[:n]
-        hours = self.short_minutes / 60.0
+        hours = gaming.short_contact_minutes / 60.0
         tasks = [Task(SHORT_CONTACT, SHORT_CONTACT_QUEUE, now, math.inf, hours, u) for u in picked]
         for t in tasks:
             self.rec.arrived_task(t)

@@ -28,6 +28,7 @@ from officeq.daily import (
     IS_DECIDED,
     IS_ON_TIME,
     SESSIONS,
+    SHORT_CONTACTS,
     DailyTable,
 )
 from officeq.metrics_steering import SteeringStats, steering_keys
@@ -38,6 +39,7 @@ from officeq.tasks import (
     INQUIRY,
     SHORT_CONTACT,
     Task,
+    User,
 )
 
 
@@ -205,7 +207,7 @@ class Recorder:
         self.client_hours = 0.0
         self.sessions = dict.fromkeys(self.groups, 0)
         self.lateness = dict.fromkeys(self.groups, 0.0)
-        self.exits_to_work = 0
+        self.exits_to_work = dict.fromkeys(self.groups, 0)
         self.exits_other = 0
         self.users_entered = 0
         self.scheduled_hours = 0.0
@@ -269,19 +271,23 @@ class Recorder:
     def session_started(self, task: Task, now: float) -> None:
         user = task.user
         assert user is not None
-        today = self.table.today
-        today[SESSIONS] += 1
-        if user.last_contact_month != self.month_now:
-            user.last_contact_month = self.month_now
-            today[FIRST_CONTACT] += 1
+        self.table.today[SESSIONS] += 1
+        self._contacted(user)
         if now >= self.warmup:
             self.sessions[user.group] += 1
             self.lateness[user.group] += now - task.arrival
         self.steer.session(user, now, self.table, self.month_now)
 
-    def short_contact_started(self, task: Task, now: float) -> None:
+    def short_contact_started(self, task: Task) -> None:
         assert task.user is not None
-        self.steer.short_contact(task.user, self.table, self.month_now)
+        self.table.today[SHORT_CONTACTS] += 1
+        self._contacted(task.user)
+
+    def _contacted(self, user: User) -> None:
+        """Any contact: the first of the month counts for the follow-up indicator."""
+        if user.last_contact_month != self.month_now:
+            user.last_contact_month = self.month_now
+            self.table.today[FIRST_CONTACT] += 1
 
     def count_today(self, column: int, n: int = 1) -> None:
         """Add ``n`` to today's daily counter ``column`` (an index from :mod:`officeq.daily`)."""
@@ -296,10 +302,9 @@ class Recorder:
         self.caseload[group].add(-1, now)
         if to_work:
             self.table.today[EXITS_TO_WORK] += 1
-            self.steer.exit_to_work(group, now)
         if now >= self.warmup:
             if to_work:
-                self.exits_to_work += 1
+                self.exits_to_work[group] += 1
             else:
                 self.exits_other += 1
 
@@ -403,7 +408,7 @@ class Recorder:
                 sum(self.lateness.values()) / HOURS_PER_DAY, sum(self.sessions.values())
             ),
             "users_entered": self.users_entered,
-            "exits_to_work": self.exits_to_work,
+            "exits_to_work": sum(self.exits_to_work.values()),
             "exits_other": self.exits_other,
         }
         for g in self.groups:
@@ -415,7 +420,11 @@ class Recorder:
             out[f"followup_overdue_days_mean_{g}"] = _mean(
                 self.lateness[g] / HOURS_PER_DAY, self.sessions[g]
             )
-        out.update(self.steer.summary(self.table, self._rows, now))
+        out.update(
+            self.steer.summary(
+                self.table, self._rows, now, sum(self.sessions.values()), self.exits_to_work
+            )
+        )
         client = self.client_hours
         out["caseworker_utilization"] = _ratio(client, client + self.idle_hours)
         out["client_hours"] = client

@@ -21,6 +21,7 @@ from officeq.daily import (
     FAILURE_DEMAND,
     FIRST_CONTACT,
     FIRST_SUBSTANTIVE,
+    PLAN_CHANGES,
     SHORT_CONTACTS,
     DailyTable,
 )
@@ -48,16 +49,13 @@ def steering_keys(groups: Iterable[str]) -> tuple[str, ...]:
 
 
 class SteeringStats:
-    """Counters for steering, gaming, outcomes and failure demand."""
+    """What only steering adds to the recorder: substantive months and contact gaps."""
 
     def __init__(self, groups: Iterable[str], warmup: float, caseworkers: int) -> None:
         self.groups = tuple(groups)
         self.warmup = warmup
         self.caseworkers = caseworkers
-        self.exits_to_work = dict.fromkeys(self.groups, 0)
         self.max_gap = dict.fromkeys(self.groups, 0.0)
-        self.substantive = 0
-        self.plan_changes = 0
 
     def session(self, user: User, now: float, table: DailyTable, month: int) -> None:
         """A substantive session starts."""
@@ -65,52 +63,48 @@ class SteeringStats:
             user.last_substantive_month = month
             table.today[FIRST_SUBSTANTIVE] += 1
         if now >= self.warmup:
-            self.substantive += 1
             self._gap(user, now)
         user.last_session = now
 
     def _gap(self, user: User, now: float) -> None:
-        gap = now - max(user.last_session, 0.0)
+        gap = now - user.last_session
         if gap > self.max_gap[user.group]:
             self.max_gap[user.group] = gap
-
-    @staticmethod
-    def short_contact(user: User, table: DailyTable, month: int) -> None:
-        table.today[SHORT_CONTACTS] += 1
-        if user.last_contact_month != month:
-            user.last_contact_month = month
-            table.today[FIRST_CONTACT] += 1
-
-    def exit_to_work(self, group: str, now: float) -> None:
-        if now >= self.warmup:
-            self.exits_to_work[group] += 1
 
     def close_gaps(self, users: Iterable[User], now: float) -> None:
         """Users still waiting at the end: their open gap counts too."""
         for u in users:
             self._gap(u, now)
 
-    def summary(self, table: DailyTable, rows: int, now: float) -> dict[str, float | None]:
+    def summary(
+        self,
+        table: DailyTable,
+        rows: int,
+        now: float,
+        substantive: int,
+        exits_to_work: dict[str, int],
+    ) -> dict[str, float | None]:
+        """The keys of :func:`steering_keys`; ``substantive`` sessions and exits to work
+        per group are the recorder's own counts after the warm-up."""
         months = (now - self.warmup) / HOURS_PER_DAY / DAYS_PER_MONTH
         indicator = table.measured_sum(FIRST_CONTACT, rows) / months if months > 0 else None
-        substantive = table.measured_sum(FIRST_SUBSTANTIVE, rows) / months if months > 0 else None
-        ratio = indicator / substantive if indicator is not None and substantive else None
+        users = table.measured_sum(FIRST_SUBSTANTIVE, rows) / months if months > 0 else None
+        ratio = indicator / users if indicator is not None and users else None
         cw_months = self.caseworkers * months
+        changes = table.measured_sum(PLAN_CHANGES, rows)
         out: dict[str, float | None] = {
             "directives_issued": table.measured_sum(DIRECTIVES, rows),
             "followup_sessions_cancelled": table.measured_sum(CANCELLED, rows),
-            "plan_changes_per_caseworker_month": (
-                self.plan_changes / cw_months if cw_months > 0 else None
-            ),
+            "plan_changes_per_caseworker_month": changes / cw_months if cw_months > 0 else None,
             "followup_contacts_short": table.measured_sum(SHORT_CONTACTS, rows),
-            "followup_sessions_substantive": self.substantive,
+            "followup_sessions_substantive": substantive,
             "indicator_followup_users": indicator,
-            "substantive_followup_users": substantive,
+            "substantive_followup_users": users,
             "indicator_substantive_ratio": ratio,
             "failure_demand_inquiries": table.measured_sum(FAILURE_DEMAND, rows),
         }
         for g in self.groups:
-            out[f"exits_to_work_{g}"] = self.exits_to_work[g]
+            out[f"exits_to_work_{g}"] = exits_to_work[g]
         for g in self.groups:
             out[f"max_gap_days_substantive_{g}"] = self.max_gap[g] / HOURS_PER_DAY
         return out

@@ -41,7 +41,6 @@ RELAXABLE = {
     "inquiry_sla_hit_rate": (INQUIRY,),
     "income_support_on_time_rate": (INCOME_SUPPORT,),  # emergency help is never put off
 }
-FOLLOWUP_INDICATORS = ("followup_contact_rate", "exits_to_work_rate")
 
 
 class SteeredView(Protocol):

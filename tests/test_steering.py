@@ -379,3 +379,11 @@ def test_a_run_that_ends_with_short_contacts_waiting_closes_cleanly() -> None:
     c = result.counts[SHORT_CONTACT]
     assert c["waiting"] + c["in_service"] > 0  # the case this test is for
     assert c["arrived"] == c["finished"] + c["waiting"] + c["in_service"] + c["cancelled"]
+
+
+@pytest.mark.parametrize("config", ["baseline.yaml", "regimes/strong_targets.yaml"])
+def test_summary_has_exactly_the_listed_keys_in_order(config: str) -> None:
+    from officeq.metrics import summary_keys
+
+    cfg = load_config(ROOT / "configs" / config, horizon_days=60, warmup_days=10)
+    assert list(run(cfg).summary) == list(summary_keys(cfg.work.followup.groups))
