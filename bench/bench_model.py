@@ -1,29 +1,53 @@
-"""Benchmark officeq's speed and memory against a plain SimPy model.
+"""Benchmark officeq's speed and memory against a textbook SimPy model.
 
 Run from anywhere with the project's virtualenv:
 
-    python bench/bench_model.py            # full: 3 repeats, ~200,000 inquiries, 1 and 10 years
-    python bench/bench_model.py --quick    # 1 repeat, smaller sizes (~20 s)
+    python bench/bench_model.py            # full: 5 repeats, ~200,000 inquiries, 1 and 10 years
+    python bench/bench_model.py --quick    # 3 repeats, smaller sizes (~40 s)
 
-Timings are medians of the repeats (time.perf_counter). Figures:
+Every timing is wall time (time.perf_counter), repeated; the table prints the median and the
+spread (min-max) of the repeats, and every ratio is of two medians from the same run. When two
+things are compared their repeats are interleaved (A B A B ...), so drift in the machine's speed
+falls on both sides alike. Figures:
 
-(a) officeq s      officeq's M/M/c reduction (configs/validation/mmc.yaml): 20 caseworkers,
-                   utilisation 0.85, exponential handling with mean 10 min, ~200,000 inquiries.
-(b) plain s        the same queue as a textbook SimPy model (Resource, one process per customer).
-    ratio          officeq s / plain s; goal <= 0.5. Both models' mean waits are printed
-                   beside the Erlang C mean wait, to show they compute the same queue.
-(c) s / sim year   wall time of the baseline office (configs/baseline.yaml) per simulated year.
+The speed baseline, bench/plain_mmc.py: the M/M/c queue as a user would write it with SimPy:
+the standard library's random (random.Random(seed).expovariate), simpy.Resource, one process per
+customer and one generating the arrivals; no numpy and no logging. Its queue is officeq's M/M/c
+reduction (configs/validation/mmc.yaml) with 20 caseworkers, utilisation 0.85 and exponential
+handling with mean 10 min, run from empty for ~200,000 arrivals (quick: ~30,000).
+
+(a) in-process     officeq's run() of the M/M/c reduction (the config loaded outside the timing)
+                   against plain_mmc.simulate(), both imported and warmed up once in this
+                   process; ratio officeq / plain, goal <= 0.5. Both models' mean waits are
+                   printed beside the Erlang C mean wait (officeq's theory function), to show
+                   they compute the same queue.
+(b) whole process  the same two runs as commands in fresh processes, start-up, imports, config
+                   and output included: `python -m officeq run configs/validation/mmc.yaml --set
+                   staff.caseworkers=20 --set work.inquiry.arrivals_per_day=2448 --days N
+                   --warmup-days 0` against `python bench/plain_mmc.py` with the same queue and
+                   length; ratio officeq / plain, no goal. The plain script's printed mean wait
+                   is checked against (a)'s (same seed, so the same number).
+(f) CLI start      `python -m officeq --help` against `python -c "import numpy, simpy"` (the
+                   libraries any officeq command needs), each a fresh process, 15 runs each
+                   (quick: 5); ratio of the medians, goal <= 2.0.
+(c) s / sim year   wall time of the baseline office (configs/baseline.yaml, 365 days after a
+                   60-day warm-up; quick: 120) per simulated year; no goal.
 (e) steering       the strong_targets regime (configs/regimes/strong_targets.yaml: the baseline
                    office with outcomes, failure demand, weekly review, directives and gaming)
-                   per simulated year, and its ratio to (c): the cost of steering; goal <= 1.5.
+                   per simulated year, interleaved with (c), and its ratio to (c): the cost of
+                   steering; goal <= 1.5.
 (d) memory         peak memory of the baseline office for 365 and 3650 days (quick: 120 and 365),
-                   each in a fresh subprocess: tracemalloc peak of run() alone and the process's
-                   maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the process
-                   peak's long/short ratio < 1.2. The tracemalloc figure is stricter: it is the
-                   Python heap of run() alone, including the one-row-a-day output table, and
-                   its growth per simulated day is printed. The children run first: on Linux
-                   a child's ru_maxrss starts at its parent's peak RSS, so a grown parent
-                   would mask theirs.
+                   each once in a fresh subprocess: tracemalloc peak of run() alone and the
+                   process's maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the
+                   process peak's long/short ratio < 1.2. The tracemalloc figure is stricter: it
+                   is the Python heap of run() alone, including the one-row-a-day output table,
+                   and its growth per simulated day is printed. The children run first: on Linux
+                   a child's ru_maxrss starts at its parent's peak RSS, so a grown parent would
+                   mask theirs.
+
+Untimed warm-ups come first, so neither side pays a cold cache: each CLI start command runs once
+before (f) (which warms the file and bytecode caches for (b) too), and both (a) models and both
+offices run a few simulated days in this process before they are timed (lazy imports).
 """
 
 from __future__ import annotations
@@ -39,60 +63,108 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
-import simpy
+from officeq import load_config, run
 
-from officeq.configio import load_config
-from officeq.model import run
-from officeq.theory import mmc
+try:
+    from officeq.validation.theory import mmc
+except ImportError:  # the layout before the package was split into sub-packages
+    from officeq.theory import mmc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plain_mmc import simulate  # bench/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
+PLAIN_PY = Path(__file__).resolve().parent / "plain_mmc.py"
 MMC_YAML = ROOT / "configs" / "validation" / "mmc.yaml"
 BASELINE_YAML = ROOT / "configs" / "baseline.yaml"
 STRONG_YAML = ROOT / "configs" / "regimes" / "strong_targets.yaml"
 SERVERS, UTILISATION, MU = 20, 0.85, 6.0  # service rate per hour (mean 10 minutes)
 LAM = UTILISATION * SERVERS * MU  # arrivals per hour
+SEED = 11  # the plain model's seed (officeq uses mmc.yaml's, also 11)
 WARMUP_DAYS = 60
+GOAL_IN_PROCESS, GOAL_START, GOAL_STEERING, GOAL_MEMORY = 0.5, 2.0, 1.5, 1.2
 
 
-def timed(fn, repeats):
-    """Median wall time of ``fn()`` over ``repeats`` calls, and the last return value."""
-    times, out = [], None
+def interleaved(fns, repeats, warmup=False):
+    """Time the callables in ``fns`` (name -> fn) in turns, A B A B ..., ``repeats`` each.
+
+    Returns name -> (list of wall times, the last call's return value). With ``warmup``,
+    each is called once untimed first.
+    """
+    if warmup:
+        for fn in fns.values():
+            fn()
+    times = {name: [] for name in fns}
+    out = dict.fromkeys(fns)
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        for name, fn in fns.items():
+            out[name] = None  # free the previous result before the next call
+            t0 = time.perf_counter()
+            out[name] = fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: (times[name], out[name]) for name in fns}
 
 
-def officeq_mmc(horizon_days):
-    overrides = [f"staff.caseworkers={SERVERS}", f"work.inquiry.arrivals_per_day={LAM * 24}"]
-    cfg = load_config(MMC_YAML, overrides, horizon_days=horizon_days, warmup_days=0)
-    return lambda: run(cfg).summary
+def command(cmd):
+    """A callable running ``cmd`` in a fresh process; it returns the process's stdout."""
+
+    def call():
+        return checked(cmd)
+
+    return call
 
 
-def plain_mmc(horizon_hours, seed=11):
-    """The M/M/c queue as a textbook SimPy model; returns the list of waits (hours)."""
-    rng = np.random.default_rng(seed)
-    env = simpy.Environment()
-    res = simpy.Resource(env, capacity=SERVERS)
-    waits = []
+def checked(cmd):
+    """Run ``cmd`` in ROOT and return its stdout; on failure, stop with its stderr."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    return proc.stdout
 
-    def customer(service):
-        arrived = env.now
-        with res.request() as req:
-            yield req
-            waits.append(env.now - arrived)
-            yield env.timeout(service)
 
-    def source():
-        while True:
-            yield env.timeout(rng.exponential(1 / LAM))
-            env.process(customer(rng.exponential(1 / MU)))
+def spread(times, scale=1.0, digits=3):
+    """``min-max`` of ``times`` (times ``scale``)."""
+    return f"{min(times) * scale:.{digits}f}-{max(times) * scale:.{digits}f}"
 
-    env.process(source())
-    env.run(until=horizon_hours)
-    return waits
+
+def officeq_mmc_config(horizon_days):
+    overrides = [f"staff.caseworkers={SERVERS}", f"work.inquiry.arrivals_per_day={LAM * 24!r}"]
+    return load_config(MMC_YAML, overrides, horizon_days=horizon_days, warmup_days=0)
+
+
+def officeq_mmc_command(horizon_days):
+    return [
+        sys.executable,
+        "-m",
+        "officeq",
+        "run",
+        str(MMC_YAML),
+        "--set",
+        f"staff.caseworkers={SERVERS}",
+        "--set",
+        f"work.inquiry.arrivals_per_day={LAM * 24!r}",
+        "--days",
+        repr(horizon_days),
+        "--warmup-days",
+        "0",
+    ]
+
+
+def plain_mmc_command(horizon_days):
+    return [
+        sys.executable,
+        str(PLAIN_PY),
+        "--servers",
+        str(SERVERS),
+        "--lam",
+        repr(LAM),
+        "--mu",
+        repr(MU),
+        "--hours",
+        repr(horizon_days * 24),
+        "--seed",
+        str(SEED),
+    ]
 
 
 def vmhwm_kib():
@@ -121,90 +193,171 @@ def memory_child(days):
 
 def memory(days):
     cmd = [sys.executable, __file__, "--memory-child", str(days)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return json.loads(checked(cmd).strip().splitlines()[-1])
 
 
 def goal(ok, text):
     return f"goal {text}  {'PASS' if ok else 'MISS'}"
 
 
+def vs(value, reference):
+    return f"{value / reference - 1:+.1%} vs Erlang C"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="1 repeat and smaller sizes (~20 s)")
-    ap.add_argument("--repeats", type=int, default=None, help="timing repeats (default 3)")
+    ap.add_argument("--quick", action="store_true", help="3 repeats and smaller sizes (~40 s)")
+    ap.add_argument("--repeats", type=int, default=None, help="timing repeats (default 5)")
+    ap.add_argument(
+        "--start-runs", type=int, default=None, help="runs of each CLI start (default 15)"
+    )
     ap.add_argument("--memory-child", type=float, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child is not None:
         memory_child(args.memory_child)
         return
 
-    repeats = args.repeats or (1 if args.quick else 3)
-    inquiries = 50_000 if args.quick else 200_000
+    repeats = args.repeats or (3 if args.quick else 5)
+    start_runs = args.start_runs or (5 if args.quick else 15)
+    inquiries = 30_000 if args.quick else 200_000
     short_days, long_days = (120, 365) if args.quick else (365, 3650)
+    year_days = 120 if args.quick else 365
     horizon_days = inquiries / (LAM * 24)
     theory = mmc(LAM, MU, SERVERS)
 
-    print(f"officeq benchmark ({'quick' if args.quick else 'full'}; timings: median of {repeats})")
     print(
-        f"(a) officeq M/M/c reduction, (b) plain SimPy M/M/c: c={SERVERS}, rho={UTILISATION}, "
-        f"lambda={LAM:g}/h, mu={MU:g}/h, {horizon_days:.2f} days (~{inquiries:,} arrivals);"
-        "\n    goal: officeq time / plain time <= 0.5; mean waits should match Erlang C"
+        f"officeq benchmark ({'quick' if args.quick else 'full'}; timings: median and min-max "
+        f"of {repeats} interleaved repeats, CLI start of {start_runs})"
     )
-    print("(c) baseline office (configs/baseline.yaml): wall seconds per simulated year; no goal")
-    print("(e) strong_targets regime per simulated year; goal: <= 1.5 x the baseline office")
     print(
+        f"M/M/c queue: c={SERVERS}, rho={UTILISATION}, lambda={LAM:g}/h, mu={MU:g}/h, "
+        f"{horizon_days:.2f} days from empty (~{inquiries:,} arrivals)\n"
+        "(a) in-process: officeq run() vs plain_mmc.simulate() (stdlib random, simpy.Resource);"
+        f"\n    goal: officeq / plain <= {GOAL_IN_PROCESS}; mean waits should match Erlang C\n"
+        "(b) whole process: `python -m officeq run ...` vs `python bench/plain_mmc.py ...`; "
+        "no goal\n"
+        '(f) CLI start: `python -m officeq --help` vs `python -c "import numpy, simpy"`; '
+        f"goal: ratio <= {GOAL_START}\n"
+        f"(c) baseline office (configs/baseline.yaml), {year_days} days after a "
+        f"{WARMUP_DAYS}-day warm-up: wall seconds per simulated year; no goal\n"
+        f"(e) strong_targets regime per simulated year; goal: <= {GOAL_STEERING} x the "
+        "baseline office\n"
         f"(d) baseline office, {short_days} and {long_days} days in fresh processes: "
-        "tracemalloc peak of run() and maxrss;\n    goal: process peak (maxrss) ratio "
-        "long/short < 1.2\n"
+        "tracemalloc peak of run() and maxrss;\n"
+        f"    goal: process peak (maxrss) ratio long/short < {GOAL_MEMORY}\n"
     )
+    rows = []
+
     # first, while this process is small: on Linux a child's ru_maxrss starts at the parent's peak
     mem = {days: memory(days) for days in (short_days, long_days)}
-    t_oq, summary = timed(officeq_mmc(horizon_days), repeats)
-    t_plain, waits = timed(lambda: plain_mmc(horizon_days * 24), repeats)
-    ratio, arrived = t_oq / t_plain, summary["inquiries_arrived"]
-    rows = [
-        ("(a) officeq M/M/c, s", f"{t_oq:.3f}", ""),
-        ("    inquiries arrived", f"{arrived:,}", f"{arrived / inquiries - 1:+.1%} vs target"),
-        ("(b) plain SimPy M/M/c, s", f"{t_plain:.3f}", ""),
-        ("    customers arrived", f"{len(waits):,}", "(started service)"),
-        ("    ratio officeq / plain", f"{ratio:.3f}", goal(ratio <= 0.5, "<= 0.5")),
-        ("    mean wait h, Erlang C", f"{theory.wait_mean:.5f}", ""),
+
+    # (f) and (b): fresh processes, before this process imports much or grows
+    start = interleaved(
+        {
+            "officeq": command([sys.executable, "-m", "officeq", "--help"]),
+            "libs": command([sys.executable, "-c", "import numpy, simpy"]),
+        },
+        start_runs,
+        warmup=True,
+    )
+    whole = interleaved(
+        {
+            "officeq": command(officeq_mmc_command(horizon_days)),
+            "plain": command(plain_mmc_command(horizon_days)),
+        },
+        repeats,
+    )
+
+    # (a): in this process, after a warm-up of one simulated day each
+    run(officeq_mmc_config(1.0))
+    simulate(SERVERS, LAM, MU, 24.0, SEED)
+    cfg = officeq_mmc_config(horizon_days)
+    inproc = interleaved(
+        {
+            "officeq": lambda: run(cfg).summary,
+            "plain": lambda: simulate(SERVERS, LAM, MU, horizon_days * 24, SEED),
+        },
+        repeats,
+    )
+
+    (t_oq, summary), (t_plain, waits) = inproc["officeq"], inproc["plain"]
+    m_oq, m_plain = statistics.median(t_oq), statistics.median(t_plain)
+    ratio, arrived = m_oq / m_plain, summary["inquiries_arrived"]
+    wait_oq, wait_plain = summary["inquiry_wait_hours_mean"], sum(waits) / len(waits)
+    rows += [
+        ("(a) in-process, officeq run(), s", f"{m_oq:.3f}", spread(t_oq), ""),
+        ("    inquiries arrived", f"{arrived:,}", "", f"{arrived / inquiries - 1:+.1%} vs target"),
+        ("    in-process, plain simulate(), s", f"{m_plain:.3f}", spread(t_plain), ""),
+        ("    customers started service", f"{len(waits):,}", "", ""),
         (
-            "    mean wait h, officeq",
-            f"{summary['inquiry_wait_hours_mean']:.5f}",
-            f"{summary['inquiry_wait_hours_mean'] / theory.wait_mean - 1:+.1%} vs Erlang C",
+            "    ratio officeq / plain",
+            f"{ratio:.3f}",
+            "",
+            goal(ratio <= GOAL_IN_PROCESS, f"<= {GOAL_IN_PROCESS}"),
         ),
+        ("    mean wait h, Erlang C", f"{theory.wait_mean:.5f}", "", ""),
+        ("    mean wait h, officeq", f"{wait_oq:.5f}", "", vs(wait_oq, theory.wait_mean)),
+        ("    mean wait h, plain", f"{wait_plain:.5f}", "", vs(wait_plain, theory.wait_mean)),
+    ]
+
+    (w_oq, _), (w_plain, plain_out) = whole["officeq"], whole["plain"]
+    mw_oq, mw_plain = statistics.median(w_oq), statistics.median(w_plain)
+    same = f"mean wait {wait_plain:.6f} h over {len(waits)} customers" == plain_out.strip()
+    rows += [
+        ("(b) whole process, officeq run, s", f"{mw_oq:.3f}", spread(w_oq), ""),
         (
-            "    mean wait h, plain",
-            f"{statistics.fmean(waits):.5f}",
-            f"{statistics.fmean(waits) / theory.wait_mean - 1:+.1%} vs Erlang C",
+            "    whole process, plain_mmc.py, s",
+            f"{mw_plain:.3f}",
+            spread(w_plain),
+            "prints the same mean wait as (a)" if same else f"MISMATCH: {plain_out.strip()}",
+        ),
+        ("    ratio officeq / plain", f"{mw_oq / mw_plain:.3f}", "", "no goal"),
+    ]
+
+    (s_oq, _), (s_libs, _) = start["officeq"], start["libs"]
+    ms_oq, ms_libs = statistics.median(s_oq), statistics.median(s_libs)
+    r_start = ms_oq / ms_libs
+    rows += [
+        ("(f) CLI start, officeq --help, s", f"{ms_oq:.3f}", spread(s_oq), ""),
+        ("    import numpy, simpy, s", f"{ms_libs:.3f}", spread(s_libs), ""),
+        (
+            "    ratio officeq / numpy+simpy",
+            f"{r_start:.3f}",
+            "",
+            goal(r_start <= GOAL_START, f"<= {GOAL_START}"),
         ),
     ]
 
-    base = load_config(BASELINE_YAML, horizon_days=365 + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
-    t_base, _ = timed(lambda: run(base), repeats)
-    t_year = t_base * 365 / base.horizon_days
-    rows.append(
+    base = load_config(BASELINE_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
+    strong = load_config(STRONG_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
+    for path in (BASELINE_YAML, STRONG_YAML):  # warm-up
+        run(load_config(path, horizon_days=7, warmup_days=0))
+    offices = interleaved({"base": lambda: run(base), "strong": lambda: run(strong)}, repeats)
+    (t_base, _), (t_strong, r_strong) = offices["base"], offices["strong"]
+    m_base, m_strong = statistics.median(t_base), statistics.median(t_strong)
+    per_year = 365 / base.horizon_days
+    cost = m_strong / m_base
+    rows += [
         (
             "(c) baseline s / simulated year",
-            f"{t_year:.3f}",
-            f"(run of {base.horizon_days:g} days: {t_base:.3f} s)",
-        )
-    )
-
-    strong = load_config(STRONG_YAML, horizon_days=365 + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
-    t_strong, s_strong = timed(lambda: run(strong), repeats)
-    cost = t_strong / t_base
-    rows.append(
+            f"{m_base * per_year:.3f}",
+            spread(t_base, per_year),
+            f"(run of {base.horizon_days:g} days: {m_base:.3f} s)",
+        ),
         (
             "(e) strong_targets s / simulated year",
-            f"{t_strong * 365 / strong.horizon_days:.3f}",
-            f"({s_strong.summary['directives_issued']} directives, "
-            f"{s_strong.summary['followup_contacts_short']} short contacts)",
-        )
-    )
-    rows.append(("    ratio strong_targets / baseline", f"{cost:.3f}", goal(cost <= 1.5, "<= 1.5")))
+            f"{m_strong * per_year:.3f}",
+            spread(t_strong, per_year),
+            f"({r_strong.summary['directives_issued']} directives, "
+            f"{r_strong.summary['followup_contacts_short']} short contacts)",
+        ),
+        (
+            "    ratio strong_targets / baseline",
+            f"{cost:.3f}",
+            "",
+            goal(cost <= GOAL_STEERING, f"<= {GOAL_STEERING}"),
+        ),
+    ]
 
     for key, label, scale in (
         ("tracemalloc_peak_bytes", "tracemalloc peak of run()", 1024 * 1024),
@@ -214,11 +367,18 @@ def main():
             tag = "(d)" if key == "tracemalloc_peak_bytes" and days == short_days else "   "
             hwm = mem[days]["vmhwm_kib"]
             note = f"(VmHWM {hwm / 1024:.2f})" if key == "maxrss_kib" and hwm else ""
-            rows.append((f"{tag} {label}, {days} d, MiB", f"{mem[days][key] / scale:.2f}", note))
+            rows.append(
+                (f"{tag} {label}, {days} d, MiB", f"{mem[days][key] / scale:.2f}", "", note)
+            )
         r = mem[long_days][key] / mem[short_days][key]
         if key == "maxrss_kib":
             rows.append(
-                (f"    ratio {long_days} d / {short_days} d", f"{r:.3f}", goal(r < 1.2, "< 1.2"))
+                (
+                    f"    ratio {long_days} d / {short_days} d",
+                    f"{r:.3f}",
+                    "",
+                    goal(r < GOAL_MEMORY, f"< {GOAL_MEMORY}"),
+                )
             )
         else:  # the Python heap of run() alone: what grows is the one-row-a-day output table
             per_day = (mem[long_days][key] - mem[short_days][key]) / (long_days - short_days)
@@ -226,6 +386,7 @@ def main():
                 (
                     f"    ratio {long_days} d / {short_days} d",
                     f"{r:.3f}",
+                    "",
                     "no goal: heap of run() incl. its daily table",
                 )
             )
@@ -233,15 +394,17 @@ def main():
                 (
                     "    heap growth per simulated day, bytes",
                     f"{per_day:.0f}",
+                    "",
                     "daily.csv row + calendar day; the simulation state is flat",
                 )
             )
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'value':>12}  note")
-    print("-" * (width + 40))
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>12}  {note}")
+    spread_width = max(len("min-max"), *(len(r[2]) for r in rows))
+    print(f"{'figure':<{width}}  {'median':>12}  {'min-max':<{spread_width}}  note")
+    print("-" * (width + spread_width + 50))
+    for name, value, rng, note in rows:
+        print(f"{name:<{width}}  {value:>12}  {rng:<{spread_width}}  {note}".rstrip())
 
 
 if __name__ == "__main__":

@@ -41,12 +41,12 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-import officeq.sweep
-from officeq.configio import load_config, read_yaml
-from officeq.experiment import Spec, expand, replication_seed
-from officeq.model import run
-from officeq.store import Store
-from officeq.sweep import RunSpec, execute, make_executor, plan, run_one
+import officeq.experiments.sweep
+from officeq.config.loading import load_config, read_yaml
+from officeq.experiments.spec import Spec, expand, replication_seed
+from officeq.experiments.store import Store
+from officeq.experiments.sweep import RunSpec, execute, make_executor, plan, run_one
+from officeq.measure.run import run
 
 BASELINE_YAML = Path(__file__).resolve().parent.parent / "configs" / "baseline.yaml"
 METRICS = ("followup_backlog_mean", "inquiry_wait_hours_mean")
@@ -77,7 +77,9 @@ def sweep_seconds(exp, workers):
         finally:
             inside.append(time.perf_counter() - t0)
 
-    officeq.sweep.run = timed_run  # run_one looks run up in officeq.sweep at each call
+    officeq.experiments.sweep.run = (
+        timed_run  # run_one looks run up in officeq.experiments.sweep at each call
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             (w0, c0), n = clock(), len(exp.scenarios) * exp.replications()
@@ -87,7 +89,7 @@ def sweep_seconds(exp, workers):
             (w1, c1), done = clock(), len(store.done())  # the pool's workers are reaped by now
             store.close()
     finally:
-        officeq.sweep.run = run
+        officeq.experiments.sweep.run = run
     assert done == n, done
     if len(inside) < n:  # the runs happened in pool workers
         return w1 - w0, c1 - c0, 0.0, 0.0

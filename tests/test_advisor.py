@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from officeq.cli.main import main
 
-from officeq import theory
-from officeq.advisor import Level, TargetSpec, advise, analytic_baseline, parse_target
-from officeq.cli import main
-from officeq.configio import load_config
-from officeq.model import run
+from officeq.config.loading import load_config
+from officeq.experiments.advisor import Level, TargetSpec, advise, analytic_baseline, parse_target
+from officeq.measure.run import run
+from officeq.validation import theory
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = ("standard", "situational", "specially_adapted", "permanently_adapted")

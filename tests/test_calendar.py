@@ -8,8 +8,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from officeq.calendar import OfficeCalendar
-from officeq.config import CalendarConfig
+from officeq.config.schema import CalendarConfig
+from officeq.model.calendar import OfficeCalendar
 
 MONDAY = dt.date(2025, 1, 6)
 

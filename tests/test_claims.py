@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from officeq.configio import load_config
-from officeq.experiment import replication_seed
-from officeq.model import run
-from officeq.stats import Interval, t_interval
+from officeq.config.loading import load_config
+from officeq.experiments.spec import replication_seed
+from officeq.measure.run import run
+from officeq.validation.stats import Interval, t_interval
 
 ROOT = Path(__file__).resolve().parent.parent
 REPS = 8

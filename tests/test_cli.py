@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from officeq.cli.main import main
 
-from officeq.cli import main
-from officeq.configio import load_config
-from officeq.output import RUN_FILES
+from officeq.config.loading import load_config
+from officeq.measure.output import RUN_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"

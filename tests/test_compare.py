@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from officeq.cli.main import main
 
-from officeq.cli import main
-from officeq.compare import CompareError, metric_table, paired_differences, parse_where
-from officeq.configio import ConfigError
-from officeq.experiment import load_spec
-from officeq.figures import make_figure
-from officeq.resultsio import load_results
-from officeq.stats import t_interval
+from officeq.config.loading import ConfigError
+from officeq.experiments.compare import CompareError, metric_table, paired_differences, parse_where
+from officeq.experiments.folders import load_results
+from officeq.experiments.spec import load_spec
+from officeq.figures.kinds import make_figure
+from officeq.validation.stats import t_interval
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,7 +156,7 @@ def test_where_on_the_compared_column_keeps_the_reference(regimes_sweep: Path) -
 
 
 def test_report_compares_staffing_within_each_named_scenario(regimes_sweep: Path) -> None:
-    from officeq.report import findings
+    from officeq.figures.report import findings
 
     text = " ".join(findings(load_results(regimes_sweep)))
     for variant in ("strong", "few", "professional"):

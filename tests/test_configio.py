@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from officeq.config import Config
-from officeq.configio import ConfigError, apply_overrides, load_config, parse_override
+from officeq.config.loading import ConfigError, apply_overrides, load_config, parse_override
+from officeq.config.schema import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_FILES = sorted(p for ext in ("yaml", "yml") for p in (ROOT / "configs").rglob(f"*.{ext}"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from officeq.configio import load_config
-from officeq.model import run
+from officeq.config.loading import load_config
+from officeq.measure.run import run
 
 CONFIGS = sorted((Path(__file__).resolve().parent.parent / "configs").rglob("*.yaml"))
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from officeq.distributions import BlockSampler, Distribution
+from officeq.config.distributions import Distribution
+from officeq.model.sampling import BlockSampler
 
 ADAPTER = TypeAdapter(Distribution)
 N = 200_000

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from officeq.configio import ConfigError, read_yaml
-from officeq.experiment import Spec, expand, load_spec, replication_seed
+from officeq.config.loading import ConfigError, read_yaml
+from officeq.experiments.spec import Spec, expand, load_spec, replication_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = read_yaml(ROOT / "configs" / "baseline.yaml")

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from officeq.arrivals import ArrivalPattern, weekly_opening
-from officeq.calendar import OfficeCalendar
-from officeq.config import Config, StaffConfig
-from officeq.configio import load_config
-from officeq.distributions import Fixed, residual_sample
-from officeq.model import run
-from officeq.staff import absence_days
+from officeq.config.distributions import Fixed
+from officeq.config.loading import load_config
+from officeq.config.schema import Config, StaffConfig
+from officeq.measure.run import run
+from officeq.model.arrivals import ArrivalPattern, weekly_opening
+from officeq.model.calendar import OfficeCalendar
+from officeq.model.sampling import residual_sample
+from officeq.model.staff import absence_days
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"

@@ -16,7 +16,7 @@ import yaml
 from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.figure import Figure
 
-from officeq import plots
+from officeq.figures import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from officeq.config import Config
-from officeq.policies import build_policy, queue_keys
-from officeq.tasks import (
+from officeq.config.schema import Config
+from officeq.model.policies import build_policy, queue_keys
+from officeq.model.tasks import (
     FOLLOWUP,
     INCOME_SUPPORT,
     INCOME_SUPPORT_URGENT,

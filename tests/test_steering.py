@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
-from officeq.configio import ConfigError, load_config
-from officeq.model import run
-from officeq.policies import DEADLINE_QUEUES, DeadlineFirst, NeedsBased
-from officeq.steering import SteeredPolicy, directive_keys, project_count, project_rate
-from officeq.tasks import (
+from officeq.config.loading import ConfigError, load_config
+from officeq.measure.run import run
+from officeq.model.policies import DEADLINE_QUEUES, DeadlineFirst, NeedsBased
+from officeq.model.steering import SteeredPolicy, directive_keys, project_count, project_rate
+from officeq.model.tasks import (
     FOLLOWUP,
     INCOME_SUPPORT,
     INQUIRY,
@@ -304,8 +304,7 @@ def test_failure_demand_matches_rate_times_overdue_time_past_grace() -> None:
 
 def test_run_prints_the_steering_rows_for_a_steered_office() -> None:
     from click.testing import CliRunner
-
-    from officeq.cli import main
+    from officeq.cli.main import main
 
     args = ["run", str(REGIMES / "strong_targets.yaml"), "--days", "60", "--warmup-days", "5"]
     out = CliRunner().invoke(main, args)
@@ -383,7 +382,7 @@ def test_a_run_that_ends_with_short_contacts_waiting_closes_cleanly() -> None:
 
 @pytest.mark.parametrize("config", ["baseline.yaml", "regimes/strong_targets.yaml"])
 def test_summary_has_exactly_the_listed_keys_in_order(config: str) -> None:
-    from officeq.metrics import summary_keys
+    from officeq.measure.summary import summary_keys
 
     cfg = load_config(ROOT / "configs" / config, horizon_days=60, warmup_days=10)
     assert list(run(cfg).summary) == list(summary_keys(cfg.work.followup.groups))

@@ -16,15 +16,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from officeq.cli.main import main
 from scipy import stats
 
-from officeq.cli import main
-from officeq.configio import read_yaml
-from officeq.experiment import Spec, expand, replication_seed
-from officeq.model import run
-from officeq.results import runs_table
-from officeq.store import Store
-from officeq.sweep import Target, execute, make_executor, more_replications, plan
+from officeq.config.loading import read_yaml
+from officeq.experiments.results import runs_table
+from officeq.experiments.spec import Spec, expand, replication_seed
+from officeq.experiments.store import Store
+from officeq.experiments.sweep import Target, execute, make_executor, more_replications, plan
+from officeq.measure.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"

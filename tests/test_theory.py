@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.stats import binom
 
-from officeq.theory import (
+from officeq.validation.theory import (
     erlang_c,
     erlang_c_min_servers,
     finite_source,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from officeq import theory
-from officeq.configio import load_config
-from officeq.validation import (
+from officeq.config.loading import load_config
+from officeq.validation import theory
+from officeq.validation.checks import (
     check_finite_source,
     check_mmc,
     check_priority,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from officeq.warmup import MserResult, mser, suggest_warmup
+from officeq.experiments.warmup import MserResult, mser, suggest_warmup
 
 SEEDS = range(10)
 

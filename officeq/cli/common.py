@@ -1,0 +1,89 @@
+"""What every ``officeq`` command shares: consoles, one-line errors, progress, config loading.
+
+Bad input (a config that does not validate, a missing file, a ``--set`` on
+a path that does not exist) prints one line naming the file and field and
+exits with code 2; nothing is written. This module imports no pandas, no
+plotting and no pydantic at import time, so ``officeq --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from officeq.config.schema import Config
+    from officeq.measure.run import RunResult
+
+console = Console()
+if not console.is_terminal:  # files and pipes: wide enough that tables keep whole names
+    console = Console(width=140)
+err_console = Console(stderr=True)
+if not err_console.is_terminal:  # one message, one line, also in logs
+    err_console = Console(stderr=True, width=1000)
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and exit with code 2."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def progress_bar() -> Progress:
+    """A transient progress bar on stderr."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+def run_with_progress(cfg: Config, label: str) -> RunResult:
+    """Run one office, with a progress bar when stderr is a terminal."""
+    from officeq.api import run
+
+    if not err_console.is_terminal:
+        return run(cfg)
+    with progress_bar() as bar:
+        task = bar.add_task(label, total=1.0)
+        return run(cfg, progress=lambda f: bar.update(task, completed=f))
+
+
+def load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:
+    """Load and validate a config, or fail with one line naming the file and field."""
+    from officeq.config.loading import ConfigError, load_config
+
+    try:
+        return load_config(config, overrides, **fields)
+    except ConfigError as e:
+        fail(str(e))
+
+
+set_option = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a config field, e.g. --set staff.caseworkers=14 (repeatable).",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), help="Processes (default: all cores)."
+)

@@ -1,0 +1,246 @@
+"""The ``officeq sweep`` and ``officeq warmup`` commands: parse, call the library, print."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from officeq.cli.common import (
+    console,
+    err_console,
+    fail,
+    load,
+    progress_bar,
+    set_option,
+    workers_option,
+)
+
+if TYPE_CHECKING:
+    from officeq.experiments.spec import Experiment
+    from officeq.experiments.store import Store
+
+TABLE_METRICS = ("inquiry_sla_hit_rate", "followup_backlog_mean")
+
+
+class _Progress:
+    """A progress bar on a terminal, plain lines (about every 5%) elsewhere."""
+
+    def __init__(self, total: int, done: int) -> None:
+        self.total, self.done = total, done
+        self.start = time.monotonic()
+        self._bar = progress_bar() if err_console.is_terminal else None
+        self._next_line = 0.0
+        if self._bar is not None:
+            self._bar.start()
+            self._task = self._bar.add_task("sweep", total=total, completed=done)
+        elif done:
+            err_console.print(f"resuming: {done} of {total} runs already stored")
+
+    def grow(self, more: int) -> None:
+        self.total += more
+        if self._bar is not None:
+            self._bar.update(self._task, total=self.total)
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+            return
+        frac = self.done / self.total
+        if frac >= self._next_line or self.done == self.total:
+            elapsed = time.monotonic() - self.start
+            rate = elapsed / max(self.done, 1)
+            left = rate * (self.total - self.done)
+            err_console.print(
+                f"sweep: {self.done}/{self.total} runs done, {elapsed:.0f} s "
+                f"elapsed, about {left:.0f} s left",
+                highlight=False,
+            )
+            self._next_line = frac + 0.05
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # type: ignore[no-untyped-def]
+    """Scenario means with 95% confidence intervals for the headline metrics."""
+    metrics = list(TABLE_METRICS) + ([extra] if extra and extra not in TABLE_METRICS else [])
+    table = Table(
+        title=f"{escape(exp.spec.name)}: means with 95% confidence intervals", title_justify="left"
+    )
+    table.add_column("scenario")
+    table.add_column("n", justify="right")
+    for m in metrics:
+        table.add_column(m, justify="right")
+    for s in exp.scenarios:
+        rows = summary[(summary["scenario_id"] == s.id)].set_index("metric")
+        cells = []
+        for m in metrics:
+            if m not in rows.index or rows.loc[m, "n"] == 0:
+                cells.append("–")
+                continue
+            r = rows.loc[m]
+            cells.append(f"{r['mean']:.3f} ({r['ci_low']:.3f}–{r['ci_high']:.3f})")
+        n = int(rows["n"].max()) if len(rows) else 0
+        table.add_row(escape(s.name), str(n), *cells)
+    return table
+
+
+@click.command("sweep")
+@click.argument("spec")
+@workers_option
+@click.option(
+    "--executor", "kind", type=click.Choice(["local", "dask"]), default="local", show_default=True
+)
+@click.option("--scheduler", metavar="ADDRESS", help="An existing Dask scheduler, tcp://host:port.")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Results folder (default: results/<spec name>)."
+)
+@click.option("--resume", is_flag=True, help="Continue a sweep in --out: run only what is missing.")
+@click.option("--replications", type=click.IntRange(min=1), help="Replace the spec's count.")
+@click.option(
+    "--target-half-width",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Add replications until METRIC's relative 95%% half-width is at most this.",
+)
+@click.option("--metric", help="The metric for --target-half-width.")
+@click.option(
+    "--max-replications",
+    type=click.IntRange(min=2),
+    default=200,
+    show_default=True,
+    help="Cap on replications per scenario with --target-half-width.",
+)
+def sweep_cmd(
+    spec: str,
+    workers: int | None,
+    kind: str,
+    scheduler: str | None,
+    out: str | None,
+    resume: bool,
+    replications: int | None,
+    target_half_width: float | None,
+    metric: str | None,
+    max_replications: int,
+) -> None:
+    """Run every scenario × replication of the experiment in SPEC."""
+    from officeq.config.loading import ConfigError
+    from officeq.experiments.output import write_sweep
+    from officeq.experiments.results import daily_table, runs_table, summary_table
+    from officeq.experiments.spec import load_spec
+    from officeq.experiments.store import Store, StoreError
+    from officeq.experiments.sweep import Target, execute, make_executor, more_replications, plan
+    from officeq.measure.summary import summary_keys
+
+    try:
+        exp = load_spec(spec, replications)
+    except ConfigError as e:
+        fail(str(e))
+    target = None
+    if target_half_width is not None or metric is not None:
+        if target_half_width is None or metric is None:
+            fail("--target-half-width and --metric go together")
+        groups = exp.scenarios[0].config.work.followup.groups
+        if metric not in summary_keys(groups):
+            fail(f"--metric: unknown metric {metric!r} (see summary.json for the names)")
+        target = Target(metric, target_half_width, max_replications)  # type: ignore[arg-type]
+    out_dir = Path(out or Path("results") / exp.spec.name)
+    try:
+        store = Store(out_dir / "store.sqlite", exp.fingerprint, resume)
+    except StoreError as e:
+        fail(str(e))
+    reps = exp.replications(replications)
+    todo = plan(exp, reps, store.done())
+    total = len(exp.scenarios) * reps
+    progress = _Progress(total, total - len(todo))
+    try:
+        with make_executor(kind, workers, scheduler) as executor:
+            execute(todo, executor, store, progress)
+            while target is not None:
+                need = more_replications(exp, store, target)
+                if not need:
+                    break
+                todo = plan(exp, reps, store.done(), upto=need)
+                progress.grow(len(todo))
+                execute(todo, executor, store, progress)
+    except KeyboardInterrupt:
+        progress.close()
+        _interrupted(store, out_dir)
+    progress.close()
+    runs = runs_table(exp, store.runs())
+    summary = summary_table(runs, exp)
+    daily = daily_table(exp, store.daily())
+    store.close()
+    resolved = dict(exp.resolved, spec_file=str(spec), fingerprint=exp.fingerprint)
+    paths = write_sweep(out_dir, runs, daily, summary, resolved)
+    console.print(scenario_table(exp, summary, metric))
+    console.print(
+        f"{len(runs)} runs; wrote {', '.join(p.name for p in paths)} to {out_dir}", highlight=False
+    )
+
+
+def _interrupted(store: Store, out_dir: Path) -> None:
+    n = len(store.done())
+    store.close()
+    err_console.print(
+        f"interrupted: {n} runs are stored in {out_dir}; "
+        "run the same command with --resume to finish",
+        highlight=False,
+    )
+    sys.exit(130)
+
+
+@click.command("warmup")
+@click.argument("config")
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Pilot replications.",
+)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Pilot length in days (default: the config's horizon_days).",
+)
+@click.option(
+    "--series",
+    default="followup_overdue",
+    show_default=True,
+    help="Daily column to settle (any numeric column of daily.csv).",
+)
+@set_option
+def warmup_cmd(
+    config: str, replications: int, days: float | None, series: str, overrides: tuple[str, ...]
+) -> None:
+    """Suggest a warm-up length for CONFIG (MSER-5 on pilot replications)."""
+    from officeq.experiments.warmup import suggest_warmup
+    from officeq.measure.run import run
+
+    cfg = load(config, overrides, horizon_days=days, warmup_days=0)
+    err_console.print(
+        f"running {replications} pilot replications of {cfg.horizon_days:g} days", highlight=False
+    )
+    runs = []
+    for r in range(replications):
+        result = run(cfg.model_copy(update={"seed": cfg.seed + r}))
+        if series not in result.daily.columns:
+            fail(
+                f"--series: {series!r} is not a daily column; try followup_overdue, "
+                "inquiries_waiting or income_support_waiting"
+            )
+        runs.append(result.daily[series].to_numpy(dtype=float))
+    try:
+        s = suggest_warmup(runs)
+    except ValueError as e:
+        fail(f"{config}: {e}")
+    console.print(f"suggested warmup_days: {s.days}", highlight=False)
+    console.print(s.reason, highlight=False)

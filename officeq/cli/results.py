@@ -1,0 +1,147 @@
+"""The ``officeq plot`` and ``officeq report`` commands: read results, draw, write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from officeq.cli.common import console, fail
+
+FORMATS = (".png", ".svg")
+
+
+@click.command("plot")
+@click.argument("results")
+@click.option(
+    "--kind",
+    required=True,
+    help="backlog, frontier, staffing, heatmap, scorecard, overview or steering (one run).",
+)
+@click.option("--out", help="Image file, .png or .svg (default: RESULTS/<kind>.png).")
+@click.option("--metric", help="staffing and heatmap: the metric (a summary.json name).")
+@click.option(
+    "--target",
+    type=float,
+    help="staffing: the target line; scorecard, steering: the target hit rate (default 0.9; "
+    "steering: the config's).",
+)
+@click.option("--x", "x", help="heatmap: swept column on the x axis.")
+@click.option("--y", "y", help="heatmap: swept column on the y axis.")
+@click.option("--by-group", is_flag=True, help="backlog: one panel per need group.")
+def plot_cmd(
+    results: str,
+    kind: str,
+    out: str | None,
+    metric: str | None,
+    target: float | None,
+    x: str | None,
+    y: str | None,
+    by_group: bool,
+) -> None:
+    """Draw a figure from a results folder (of officeq sweep or officeq run --out)."""
+    from officeq.experiments.folders import ResultsError, load_results
+    from officeq.figures.kinds import KINDS, FigureOptions, make_figure
+    from officeq.figures.output import write_figure
+
+    if kind not in KINDS:
+        fail(f"--kind: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    path = Path(out) if out else Path(results) / f"{kind}.png"
+    if path.suffix.lower() not in FORMATS:
+        fail(f"--out: {path} must end in .png or .svg")
+    try:
+        fig = make_figure(
+            load_results(results), kind, FigureOptions(metric, target, x, y, by_group)
+        )
+    except ResultsError as e:
+        fail(str(e))
+    write_figure(fig, path)
+    console.print(f"wrote {path}", highlight=False)
+
+
+@click.command("report")
+@click.argument("results")
+@click.option("--out", help="HTML file (default: RESULTS/report.html).")
+def report_cmd(results: str, out: str | None) -> None:
+    """Write a self-contained one-page HTML report of a results folder."""
+    from officeq.experiments.folders import ResultsError, load_results
+    from officeq.figures.kinds import report_figures
+    from officeq.figures.report import render
+    from officeq.measure.output import write_text
+
+    try:
+        res = load_results(results)
+    except ResultsError as e:
+        fail(str(e))
+    path = Path(out) if out else Path(results) / "report.html"
+    write_text(path, render(res, report_figures(res)))
+    console.print(f"wrote {path}", highlight=False)
+
+
+@click.command("table")
+@click.argument("results")
+@click.option(
+    "--metric", "metrics", multiple=True, required=True, help="A summary metric (repeatable)."
+)
+@click.option("--where", multiple=True, help="Keep scenarios with COLUMN=VALUE (repeatable).")
+@click.option(
+    "--versus",
+    multiple=True,
+    help="Paired differences against the scenario with COLUMN=VALUE (repeatable), "
+    "matched on every other swept column and on the replication.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "csv"]),
+    default="text",
+    show_default=True,
+    help="csv: the tidy table (one row per scenario and metric).",
+)
+def table_cmd(
+    results: str,
+    metrics: tuple[str, ...],
+    where: tuple[str, ...],
+    versus: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Scenario means with 95% intervals, or paired differences, from a sweep's results."""
+    import sys
+
+    from officeq.experiments.compare import (
+        CompareError,
+        markdown,
+        metric_table,
+        paired_differences,
+        parse_where,
+        wide,
+    )
+    from officeq.experiments.folders import ResultsError, load_results
+    from officeq.figures.common import swept_columns
+
+    try:
+        res = load_results(results)
+        if res.kind != "sweep" or res.runs is None:
+            raise ResultsError(f"{results}: officeq table needs the results of officeq sweep")
+        runs = res.runs
+        params = swept_columns(runs, res.grid or None) or ["scenario"]
+        filters = parse_where(where, runs)
+        if versus:
+            ref = parse_where(versus, runs)
+            table = paired_differences(runs, params, metrics, ref, filters)
+            value = "difference"
+        else:
+            table = metric_table(runs, params, metrics, filters)
+            value = "mean"
+    except (ResultsError, CompareError) as e:
+        fail(f"{results}: {e}" if isinstance(e, CompareError) else str(e))
+    if table.empty:
+        fail(f"{results}: no scenarios match {' '.join(where)}")
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False)
+        return
+    shown = wide(table, params, value)
+    if fmt == "markdown":
+        click.echo(markdown(shown))
+    else:
+        click.echo(shown.to_string(index=False))

@@ -1,0 +1,292 @@
+"""The ``officeq run`` and ``officeq validate`` commands: parse, call the library, print."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from officeq.cli.common import (
+    console,
+    err_console,
+    fail,
+    load,
+    progress_bar,
+    run_with_progress,
+    set_option,
+)
+
+if TYPE_CHECKING:
+    from officeq.config.schema import Config
+    from officeq.measure.run import RunResult
+
+
+def _fmt(value: float | None, kind: str = "num") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "int":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def summary_table(result: RunResult) -> Table:
+    """The readable summary of one run: SLA hit rates against follow-up backlog."""
+    s = result.summary
+    cfg = result.config
+    inq = cfg.work.inquiry
+    measured = cfg.horizon_days - cfg.warmup_days
+    table = Table(
+        title=f"{escape(cfg.name)}: {cfg.staff.caseworkers} caseworkers, policy "
+        f"{cfg.policy.name}, {measured:g} days measured (seed {cfg.seed})",
+        title_justify="left",
+    )
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("", style="dim")
+    rows: list[tuple[str, str, str] | None] = [
+        (
+            "inquiries arrived / answered",
+            f"{_fmt(s['inquiries_arrived'], 'int')} / {_fmt(s['inquiries_answered'], 'int')}",
+            "",
+        ),
+        (
+            "inquiry SLA hit rate",
+            _fmt(s["inquiry_sla_hit_rate"], "pct"),
+            f"answered within {inq.sla_hours:g} h ({inq.sla_clock} clock)",
+        ),
+        (
+            "inquiry wait, mean / p90",
+            f"{_fmt(s['inquiry_wait_hours_mean'])} / {_fmt(s['inquiry_wait_hours_p90'])}",
+            "hours, arrival to start",
+        ),
+        (
+            "inquiry response, mean",
+            _fmt(s["inquiry_response_hours_mean"]),
+            "hours, arrival to answer",
+        ),
+        None,
+        (
+            "income-support decisions on time",
+            _fmt(s["income_support_on_time_rate"], "pct"),
+            f"within {cfg.work.income_support.deadline_days:g} days (urgent "
+            f"{cfg.work.income_support.urgent_deadline_hours:g} h)",
+        ),
+        (
+            "income-support decision time, mean",
+            _fmt(s["income_support_decision_days_mean"]),
+            "days",
+        ),
+        None,
+        ("follow-up backlog, mean", _fmt(s["followup_backlog_mean"]), "overdue users"),
+        ("follow-up backlog at end", _fmt(s["followup_backlog_end"], "int"), "overdue users"),
+    ]
+    for g in cfg.work.followup.groups:
+        rows.append(
+            (
+                f"  {g}: backlog / sessions per user-year",
+                f"{_fmt(s[f'followup_backlog_mean_{g}'])} / "
+                f"{_fmt(s[f'followup_sessions_per_user_year_{g}'])}",
+                f"every {cfg.work.followup.groups[g].interval_days.mean_value():g} days planned",
+            )
+        )
+    rows += [
+        ("follow-up overdue at session, mean", _fmt(s["followup_overdue_days_mean"]), "days"),
+        None,
+        (
+            "caseworker utilisation",
+            _fmt(s["caseworker_utilization"], "pct"),
+            "client-work time spent on tasks",
+        ),
+        ("overtime", _fmt(s["overtime_hours"], "int"), "hours past closing"),
+    ]
+    rows += _steering_rows(cfg, s)
+    for row in rows:
+        if row is None:
+            table.add_section()
+        else:
+            table.add_row(*row)
+    return table
+
+
+def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
+    """Rows for steering and its effects, when the config switches any of them on."""
+    fu = cfg.work.followup
+    rows: list[tuple[str, str, str] | None] = []
+    if cfg.steering.active:
+        n = len(cfg.steering.indicators)
+        rows += [
+            None,
+            (
+                "directives issued",
+                _fmt(s["directives_issued"], "int"),
+                f"{n} indicator{'' if n == 1 else 's'} on the monthly scorecard",
+            ),
+            (
+                "follow-up sessions cancelled",
+                _fmt(s["followup_sessions_cancelled"], "int"),
+                "planned, dropped for a directive",
+            ),
+            (
+                "plan changes per caseworker-month",
+                _fmt(s["plan_changes_per_caseworker_month"]),
+                "",
+            ),
+            (
+                "users with follow-up, indicator / substantive",
+                f"{_fmt(s['indicator_followup_users'])} / {_fmt(s['substantive_followup_users'])}",
+                f"per month; {_fmt(s['followup_contacts_short'], 'int')} short contacts",
+            ),
+        ]
+    if cfg.steering.active or fu.outcomes.session_effect > 0:
+        vulnerable = cfg.need_order()[0]
+        rows += [
+            None,
+            ("exits to work", _fmt(s["exits_to_work"], "int"), "users, after the warm-up"),
+            (
+                f"  {vulnerable}: longest gap",
+                _fmt(s[f"max_gap_days_substantive_{vulnerable}"]),
+                "days between substantive sessions",
+            ),
+        ]
+    if fu.failure_demand.inquiries_per_user_week > 0:
+        rows.append(
+            (
+                "failure-demand inquiries",
+                _fmt(s["failure_demand_inquiries"], "int"),
+                "from overdue users",
+            )
+        )
+    return rows
+
+
+@click.command("run")
+@click.argument("config")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed (replaces the config's).")
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Run length in days, warm-up included (horizon_days).",
+)
+@click.option("--warmup-days", type=click.FloatRange(min=0), help="Days left out of metrics.")
+@set_option
+@click.option(
+    "--plots",
+    is_flag=True,
+    help="With --out: also draw overview.png, backlog.png, scorecard.png (and steering.png "
+    "when the config steers).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml.",
+)
+def run_cmd(
+    config: str,
+    seed: int | None,
+    days: float | None,
+    warmup_days: float | None,
+    overrides: tuple[str, ...],
+    plots: bool,
+    out: str | None,
+) -> None:
+    """Simulate the office in CONFIG and print its summary."""
+    cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        fail(f"{out}: --out must be a folder")
+    if plots and out is None:
+        fail("--plots needs --out (the folder the figures go to)")
+    from officeq.model.load import describe, offered_load
+
+    offered = offered_load(cfg)
+    style = "bold yellow" if offered.utilization >= 1 else "dim"
+    err_console.print(f"[{style}]{escape(describe(offered))}[/]", highlight=False, soft_wrap=True)
+    result = run_with_progress(cfg, cfg.name)
+    console.print(summary_table(result))
+    if out is not None:
+        from officeq.measure.output import write_run
+
+        paths = write_run(result, out)
+        if plots:
+            from officeq.experiments.folders import load_results
+            from officeq.figures.kinds import make_figure
+            from officeq.figures.output import write_figure
+
+            saved = load_results(out)
+            kinds = ["overview", "backlog", "scorecard"]
+            if cfg.steering.active:
+                kinds.append("steering")
+            for kind in kinds:
+                paths.append(write_figure(make_figure(saved, kind), Path(out) / f"{kind}.png"))
+        console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
+
+
+@click.command("validate")
+@click.option(
+    "--configs",
+    "config_dir",
+    default="configs/validation",
+    show_default=True,
+    type=click.Path(),
+    help="Folder with mmc.yaml, priority.yaml, finite_source.yaml.",
+)
+@click.option("--replications", type=click.IntRange(min=2), default=10, show_default=True)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Run length per replication (default: each config's horizon_days).",
+)
+def validate_cmd(config_dir: str, replications: int, days: float | None) -> None:
+    """Check the model against queueing theory (Erlang C, Cobham, M/M/c//K)."""
+    from officeq.validation.checks import CASES, LEVEL, Check, with_utilization
+
+    jobs: list[tuple[Config, Callable[..., list[Check]]]] = []
+    for name, check in CASES.items():
+        cfg = load(str(Path(config_dir) / f"{name}.yaml"), (), horizon_days=days)
+        if name == "mmc":
+            jobs += [(with_utilization(cfg, rho), check) for rho in (0.7, 0.9)]
+        else:
+            jobs.append((cfg, check))
+    checks: list[Check] = []
+    if err_console.is_terminal:
+        with progress_bar() as bar:
+            task = bar.add_task("validate", total=len(jobs) * replications)
+            for cfg, check in jobs:
+                checks += check(cfg, replications, lambda: bar.advance(task))
+    else:
+        for cfg, check in jobs:
+            err_console.print(f"running {cfg.name} ({replications} replications)", highlight=False)
+            checks += check(cfg, replications, None)
+    table = Table(
+        title=f"simulation vs theory ({LEVEL:.0%} confidence intervals, "
+        f"{replications} replications)",
+        title_justify="left",
+    )
+    for col in ("case", "metric", "theory", "simulated", "CI low", "CI high", ""):
+        table.add_column(col, justify="left" if col in ("case", "metric") else "right")
+    for c in checks:
+        table.add_row(
+            c.case,
+            c.metric,
+            f"{c.theory:.4f}",
+            f"{c.mean:.4f}",
+            f"{c.low:.4f}",
+            f"{c.high:.4f}",
+            "[green]ok[/]" if c.passed else "[red]OUTSIDE[/]",
+        )
+    console.print(table)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        console.print(
+            f"[red]{len(failed)} of {len(checks)} theoretical values lie outside "
+            f"the simulation's confidence interval[/]"
+        )
+        sys.exit(1)
+    console.print(f"all {len(checks)} theoretical values lie inside the confidence intervals")

@@ -1,0 +1,233 @@
+"""The ``officeq staff`` command: the fewest caseworkers that meet every target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from officeq.cli.common import console, err_console, fail, load, set_option, workers_option
+
+if TYPE_CHECKING:
+    from officeq.config.schema import Config
+
+
+def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
+    if level is None:
+        return "–"
+    mean, low, high = level.interval(metric)
+    return f"{mean:.3f} ({low:.3f}–{high:.3f})"
+
+
+@click.command("staff")
+@click.argument("config")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="METRIC>=VALUE",
+    help="A target, e.g. 'inquiry_sla_hit_rate>=0.9' (repeatable).",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 1, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Level of each one-sided confidence bound.",
+)
+@click.option("--min", "lo", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--max", "hi", type=click.IntRange(min=1), default=60, show_default=True)
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    help="Policies to size (default: the config's); repeatable.",
+)
+@workers_option
+@click.option(
+    "--max-replications",
+    type=click.IntRange(min=2),
+    default=40,
+    show_default=True,
+    help="Replications per staffing level at most.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Write the staffing curve here (for officeq plot --kind staffing).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@set_option
+def staff_cmd(
+    config: str,
+    targets: tuple[str, ...],
+    confidence: float,
+    lo: int,
+    hi: int,
+    policies: tuple[str, ...],
+    workers: int | None,
+    max_replications: int,
+    out: str | None,
+    as_json: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Find the fewest caseworkers for which every target holds, per policy.
+
+    CONFIG is an office config, or an experiment spec whose `base:` is the
+    office and whose `targets:` block lists targets.
+    """
+    from officeq.config.loading import ConfigError, read_yaml
+    from officeq.config.schema import POLICY_NAMES
+    from officeq.experiments.advisor import advise, analytic_baseline, parse_target
+    from officeq.experiments.sweep import make_executor, summary_of
+
+    seed = 2025
+    spec_targets: list[str] = []
+    try:
+        raw = read_yaml(config)
+    except ConfigError as e:
+        fail(str(e))
+    if "base" in raw:  # an experiment spec
+        from officeq.experiments.spec import load_spec
+
+        try:
+            exp = load_spec(config)
+        except ConfigError as e:
+            fail(str(e))
+        cfg = exp.scenarios[0].config
+        seed, spec_targets = exp.spec.seed, list(exp.spec.targets)
+        if overrides:
+            fail(f"{config}: --set works on office configs; put overrides in the spec's grid")
+    else:
+        cfg = load(config, overrides)
+    if lo > hi:
+        fail(f"--min {lo} is above --max {hi}")
+    groups = tuple(cfg.work.followup.groups)
+    try:
+        parsed = [parse_target(t, groups) for t in (*spec_targets, *targets)]
+    except ValueError as e:
+        fail(f"{config}: {e}")
+    if not parsed:
+        fail("give at least one --target (e.g. --target 'inquiry_sla_hit_rate>=0.9')")
+    for p in policies:
+        if p not in POLICY_NAMES:
+            fail(f"--policy: unknown policy {p!r}; choose one of {', '.join(POLICY_NAMES)}")
+    names = list(policies) or [cfg.policy.name]
+    results = {}
+    with make_executor("local", workers) as executor:
+
+        def runner(configs):  # type: ignore[no-untyped-def]
+            return list(executor.map(summary_of, configs))
+
+        for name in names:
+            policy_cfg = cfg.model_copy(
+                update={"policy": cfg.policy.model_copy(update={"name": name})}
+            )
+
+            def report(c: int, verdict: bool | None, runs: int, name: str = name) -> None:
+                word = {True: "meets", False: "misses"}.get(verdict, "undecided")
+                err_console.print(
+                    f"{name}: {c} caseworkers {word} the targets ({runs} replications)",
+                    highlight=False,
+                )
+
+            results[name] = advise(
+                policy_cfg,
+                parsed,
+                runner,
+                lo=lo,
+                hi=hi,
+                confidence=confidence,
+                seed=seed,
+                cap=max_replications,
+                progress=report,
+            )
+    analytic = analytic_baseline(cfg, parsed)
+    grid_runs = (hi - lo + 1) * 20
+    if out is not None:
+        _write_curve(out, cfg, results, parsed)
+    if as_json:
+        doc = {}
+        for name, a in results.items():
+            level = a.levels.get(a.best)
+            doc[name] = {
+                "caseworkers": a.caseworkers,
+                "metrics": {
+                    t.metric: dict(
+                        zip(("mean", "low", "high"), level.interval(t.metric), strict=True)
+                    )
+                    for t in parsed
+                }
+                if level
+                else {},
+                "runs": a.runs,
+            }
+        console.print_json(json.dumps(doc))
+        return
+    table = Table(
+        title=f"fewest caseworkers meeting {', '.join(map(str, parsed))} "
+        f"({confidence:.0%} one-sided bounds)",
+        title_justify="left",
+    )
+    for col in ("policy", "caseworkers", "metric", "at the answer (95% CI)", "one fewer", "runs"):
+        table.add_column(col)
+    for name, a in results.items():
+        answer = a.levels.get(a.best)
+        below = a.levels.get(a.best - 1)
+        for i, t in enumerate(parsed):
+            shown = (
+                str(a.caseworkers)
+                if a.caseworkers is not None
+                else (f"none in {lo}–{hi} (best at {hi})")
+            )
+            table.add_row(
+                escape(name) if i == 0 else "",
+                shown if i == 0 else "",
+                str(t),
+                _cell(answer, t.metric),
+                _cell(below, t.metric),
+                str(a.runs) if i == 0 else "",
+            )
+    console.print(table)
+    console.print(
+        f"analytic baseline ({analytic.note}): Erlang C {analytic.erlang_c}, "
+        f"square-root rule {analytic.square_root} caseworkers on the phones "
+        f"(offered load {analytic.offered_load:.1f})",
+        highlight=False,
+    )
+    console.print(
+        f"a full grid at 20 replications over {lo}–{hi} would take {grid_runs} runs per policy",
+        highlight=False,
+    )
+
+
+def _write_curve(out: str, cfg: Config, results, targets) -> None:  # type: ignore[no-untyped-def]
+    """The levels the advisor ran, as a sweep's tables (for officeq plot --kind staffing)."""
+    import pandas as pd
+
+    from officeq.experiments.output import write_sweep
+    from officeq.experiments.results import summarise
+
+    rows = []
+    for name, a in results.items():
+        for c in sorted(a.levels):
+            ctx = {
+                "scenario_id": len({r["scenario_id"] for r in rows}),
+                "scenario": f"staff.caseworkers={c}, policy.name={name}",
+                "staff_caseworkers": c,
+                "policy_name": name,
+            }
+            rows += [{**ctx, "replication": r, **s} for r, s in enumerate(a.levels[c].summaries)]
+    runs = pd.DataFrame(rows)
+    summary = summarise(runs, ["scenario_id", "scenario", "staff_caseworkers", "policy_name"])
+    spec = {
+        "name": "staffing advisor",
+        "grid": {"staff.caseworkers": [], "policy.name": []},
+        "targets": [str(t) for t in targets],
+        "base_config": cfg.model_dump(mode="json"),
+    }
+    write_sweep(Path(out), runs, pd.DataFrame(), summary, spec)

@@ -1,0 +1,129 @@
+"""Probability distributions for durations and intervals.
+
+A distribution is a small frozen config object (chosen by its ``dist`` field)
+that knows its mean and how to draw from a ``numpy.random.Generator``. The
+unit is whatever the config field names (``duration_minutes``,
+``interval_days``); callers scale the draws.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class Exponential(BaseModel):
+    """Exponential with the given mean (coefficient of variation 1)."""
+
+    model_config = _FROZEN
+    dist: Literal["exponential"] = "exponential"
+    mean: float = Field(gt=0)
+
+    def mean_value(self) -> float:
+        return self.mean
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.exponential(self.mean, n)
+
+
+class LogNormal(BaseModel):
+    """Lognormal given by its mean and coefficient of variation (sd / mean)."""
+
+    model_config = _FROZEN
+    dist: Literal["lognormal"] = "lognormal"
+    mean: float = Field(gt=0)
+    cv: float = Field(gt=0)
+
+    def mean_value(self) -> float:
+        return self.mean
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        sigma2 = math.log1p(self.cv**2)
+        mu = math.log(self.mean) - sigma2 / 2
+        return rng.lognormal(mu, math.sqrt(sigma2), n)
+
+
+class Gamma(BaseModel):
+    """Gamma given by its mean and coefficient of variation (shape = 1/cv²)."""
+
+    model_config = _FROZEN
+    dist: Literal["gamma"] = "gamma"
+    mean: float = Field(gt=0)
+    cv: float = Field(gt=0)
+
+    def mean_value(self) -> float:
+        return self.mean
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        shape = 1.0 / self.cv**2
+        return rng.gamma(shape, self.mean / shape, n)
+
+
+class Fixed(BaseModel):
+    """Always the same value."""
+
+    model_config = _FROZEN
+    dist: Literal["fixed"] = "fixed"
+    value: float = Field(ge=0)
+
+    def mean_value(self) -> float:
+        return self.value
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.full(n, self.value)
+
+
+class Uniform(BaseModel):
+    """Uniform between ``low`` and ``high``."""
+
+    model_config = _FROZEN
+    dist: Literal["uniform"] = "uniform"
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @field_validator("high")
+    @classmethod
+    def _ordered(cls, high: float, info) -> float:  # type: ignore[no-untyped-def]
+        low = info.data.get("low")
+        if low is not None and high < low:
+            raise ValueError(f"high ({high}) must be at least low ({low})")
+        return high
+
+    def mean_value(self) -> float:
+        return (self.low + self.high) / 2
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
+
+
+class Empirical(BaseModel):
+    """Resamples uniformly from a list of observed values."""
+
+    model_config = _FROZEN
+    dist: Literal["empirical"] = "empirical"
+    values: tuple[float, ...] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _non_negative(cls, values: tuple[float, ...]) -> tuple[float, ...]:
+        if any(v < 0 or not math.isfinite(v) for v in values):
+            raise ValueError("values must be finite and non-negative")
+        return values
+
+    def mean_value(self) -> float:
+        return sum(self.values) / len(self.values)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.asarray(self.values)[rng.integers(0, len(self.values), n)]
+
+
+Distribution = Annotated[
+    Exponential | LogNormal | Gamma | Fixed | Uniform | Empirical,
+    Field(discriminator="dist"),
+]
+"""Any supported distribution, chosen by its ``dist`` field."""

@@ -1,0 +1,208 @@
+"""Reading configs: YAML files, ``--set`` overrides, and one-line errors.
+
+Every problem becomes a :class:`ConfigError` that names the file and the
+field path, e.g. ``configs/baseline.yaml: work.inquiry.arrivals_per_day:
+Input should be greater than or equal to 0 (got -3)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from officeq.config.schema import Config
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used, with the file and field it concerns."""
+
+    def __init__(self, source: str, field: str | None, message: str) -> None:
+        self.source = source
+        self.field = field
+        self.message = message
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {message}")
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Load a YAML mapping, or raise :class:`ConfigError` naming the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(str(path), None, "no such file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(e, "problem", e)
+        raise ConfigError(str(path), None, f"{line}not valid YAML ({problem})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(str(path), None, f"cannot be read ({e})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), None, "must be a mapping of fields at the top level")
+    return data
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``over``, section by section (lists and values replace)."""
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def read_config(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A config file's fields, with ``extends: other.yaml`` resolved.
+
+    A config may start from another (its path relative to this file) and
+    change only what differs; sections merge field by field.
+    """
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ConfigError(str(path), "extends", "must be the path of another config file")
+    parent_path = (Path(path).parent / parent).resolve()
+    if parent_path in _chain or parent_path == Path(path).resolve():
+        raise ConfigError(str(path), "extends", f"{parent!r} extends this file again (a cycle)")
+    if not parent_path.is_file():
+        raise ConfigError(str(path), "extends", f"config {parent!r} not found")
+    chain = (*_chain, Path(path).resolve())
+    return merge(read_config(parent_path, chain), data)
+
+
+def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
+    """Split ``dotted.path=value``; the value is parsed as YAML (``12``, ``null``, ``[1, 2]``)."""
+    path, _, raw = text.partition("=")
+    path = path.strip()
+    if "=" not in text or not path or any(not part for part in path.split(".")):
+        raise ConfigError(source, f"--set {text}", "must look like dotted.path=value")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def apply_overrides(
+    data: Mapping[str, Any], overrides: Iterable[tuple[str, Any]], source: str
+) -> dict[str, Any]:
+    """A deep copy of ``data`` with each ``(dotted.path, value)`` set."""
+    out = copy.deepcopy(dict(data))
+    for path, value in overrides:
+        node: Any = out
+        parts = path.split(".")
+        for i, part in enumerate(parts[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            elif not isinstance(child, dict):
+                raise ConfigError(
+                    source, f"--set {path}", f"{'.'.join(parts[: i + 1])} is a value, not a section"
+                )
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = []
+    for item in loc:
+        text = str(item)
+        # pydantic puts the chosen union member (e.g. 'lognormal') in the path
+        if text in {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"}:
+            continue
+        if text.startswith("function-") or text in {"tuple[float, ...]", "dict[str,...]"}:
+            continue
+        parts.append(text)
+    return ".".join(parts)
+
+
+def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()) -> Config:
+    """Validate raw data into a :class:`Config` or raise :class:`ConfigError`."""
+    try:
+        return Config.model_validate(dict(data))
+    except ValidationError as e:
+        errors = e.errors()
+        first = errors[0]
+        field = _field_path(tuple(first["loc"]))
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown field (not in the config schema; check the spelling)"
+        elif first["type"] == "missing":
+            message = "required field is missing"
+        elif (
+            "input" in first
+            and not isinstance(first["input"], dict | list)
+            and repr(first["input"]) not in message
+        ):
+            message += f" (got {first['input']!r})"
+        for p in set_paths:
+            if field == p or field.startswith(p + ".") or p.startswith(field + "."):
+                field = f"--set {field}" if field else f"--set {p}"
+                break
+        if len(errors) > 1:
+            message += f" (+{len(errors) - 1} more)"
+        raise ConfigError(source, field or None, message) from None
+
+
+def load_config(
+    source: str | Path | Mapping[str, Any] | Config,
+    overrides: Iterable[str] = (),
+    **fields: Any,
+) -> Config:
+    """Read, override and validate a config.
+
+    Args:
+        source: a YAML file, a dict of config fields (``extends`` relative to
+            the working directory), or a :class:`Config` to change.
+        overrides: ``dotted.path=value`` strings, as from ``--set``.
+        fields: top-level fields to replace when not None (``seed``, ``horizon_days`` …).
+
+    Raises:
+        ConfigError: one line naming the source and the field.
+    """
+    if isinstance(source, Config):
+        name, data = "<config>", source.model_dump(mode="json")
+    elif isinstance(source, Mapping):
+        name, data = "<dict>", _read_mapping(source)
+    else:
+        name, data = str(source), read_config(source)
+    pairs = [parse_override(o, name) for o in overrides]
+    pairs += [(k, v) for k, v in fields.items() if v is not None]
+    if not pairs:
+        return validate(data, name)
+    # override the resolved file, so --set reaches fields left at their default;
+    # an invalid file may be repaired by the overrides (the error below will say)
+    with contextlib.suppress(ConfigError):
+        data = validate(data, name).model_dump(mode="json")
+    data = apply_overrides(data, pairs, name)
+    return validate(data, name, [p for p, _ in pairs])
+
+
+def _read_mapping(source: Mapping[str, Any]) -> dict[str, Any]:
+    """A dict's config fields, with ``extends`` resolved from the working directory."""
+    data = copy.deepcopy(dict(source))
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str | Path) or not Path(parent).is_file():
+        raise ConfigError("<dict>", "extends", f"config {parent!r} not found")
+    return merge(read_config(parent), data)
+
+
+def dump_config(cfg: Config) -> str:
+    """The resolved config as YAML (every field, defaults included)."""
+    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,141 @@
+"""Which figure fits which results, and the figures of a report.
+
+The bridge between a results folder (:mod:`officeq.experiments.folders`) and the
+plotting functions (:mod:`officeq.figures.plots`): it picks the columns a kind
+needs and, when the results cannot support a kind, says what is missing
+and what would work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from officeq.experiments.folders import Results, ResultsError
+from officeq.figures import plots
+from officeq.figures import steering as plots_steering
+from officeq.figures.common import swept_columns
+
+KINDS = (*plots.KINDS, "overview", "steering")
+STAFF = "staff_caseworkers"
+POLICY = "policy_name"
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    metric: str | None = None
+    target: float | None = None
+    x: str | None = None
+    y: str | None = None
+    by_group: bool = False
+
+
+def _swept(results: Results) -> list[str]:
+    table = results.runs if results.runs is not None else results.daily
+    return swept_columns(table, results.grid or None)
+
+
+def _need_sweep(results: Results, kind: str) -> None:
+    if results.kind != "sweep":
+        raise ResultsError(
+            f"{results.folder}: --kind {kind} needs the results of officeq sweep; "
+            "these are one run's (try --kind backlog, scorecard or overview)"
+        )
+
+
+def _need_staffing(results: Results, kind: str) -> None:
+    _need_sweep(results, kind)
+    if STAFF not in _swept(results):
+        raise ResultsError(
+            f"{results.folder}: --kind {kind} needs a sweep over staff.caseworkers; this one "
+            f"varies {', '.join(_swept(results)) or 'nothing'} (try --kind backlog or heatmap)"
+        )
+
+
+def make_figure(results: Results, kind: str, opts: FigureOptions = FigureOptions()) -> Figure:
+    """The figure ``kind`` from ``results``, or :class:`ResultsError` saying why not."""
+    if kind not in KINDS:
+        raise ResultsError(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}")
+    swept = _swept(results) if results.kind == "sweep" else []
+    others = [c for c in swept if c != STAFF]
+    # series of the staffing figures: the one other swept column, else the policy
+    policy = others[0] if len(others) == 1 else (POLICY if POLICY in others else None)
+    summary = results.summary
+    if kind == "backlog":
+        return plots.backlog(results.daily, by_group=opts.by_group)
+    if kind == "scorecard":
+        return plots.scorecard(results.daily, target=opts.target if opts.target else 0.9)
+    if kind in ("overview", "steering"):
+        if results.kind != "run":
+            raise ResultsError(
+                f"{results.folder}: --kind {kind} is for one run's results "
+                "(officeq run --out); for a sweep try --kind backlog"
+            )
+        if kind == "overview":
+            return plots.run_overview(results.daily)
+        steering = (results.config or {}).get("steering") or {}
+        if not steering.get("indicators"):
+            raise ResultsError(
+                f"{results.folder}: --kind steering needs a run with steering.indicators "
+                "(e.g. officeq run configs/regimes/strong_targets.yaml --out DIR)"
+            )
+        target = opts.target
+        if target is None:
+            named = {i["name"]: i["target"] for i in steering["indicators"]}
+            target = named.get("inquiry_sla_hit_rate")
+        try:
+            return plots_steering.steering(results.daily, target)
+        except ValueError as e:
+            raise ResultsError(f"{results.folder}: {e}") from None
+    if kind in ("frontier", "staffing"):
+        _need_staffing(results, kind)
+        metric = opts.metric or "followup_backlog_mean"
+        if kind == "staffing" and metric not in set(summary["metric"]):
+            raise ResultsError(f"--metric: {metric!r} is not in {results.folder}/summary.csv")
+        try:
+            if kind == "frontier":
+                return plots.frontier(summary, policy, STAFF)
+            return plots.staffing(summary, metric, opts.target, policy, STAFF)
+        except ValueError as e:
+            raise ResultsError(f"{results.folder}: --kind {kind}: {e}") from None
+    # heatmap
+    _need_sweep(results, kind)
+    if len(swept) < 2 and not (opts.x and opts.y):
+        raise ResultsError(
+            f"{results.folder}: --kind heatmap needs two swept parameters; this sweep varies "
+            f"only {', '.join(swept) or 'nothing'} (try --kind staffing or backlog)"
+        )
+    x, y = opts.x or swept[0], opts.y or swept[1]
+    metric = opts.metric or "inquiry_sla_hit_rate"
+    try:
+        return plots.heatmap(summary, x, y, metric)
+    except ValueError as e:
+        raise ResultsError(f"{results.folder}: {e}") from None
+
+
+def report_figures(results: Results) -> list[tuple[str, Figure]]:
+    """Every figure that fits ``results``, with a caption, for a report."""
+    out = []
+    candidates = (
+        ["overview", "steering", "backlog", "scorecard"]
+        if results.kind == "run"
+        else ["frontier", "staffing", "backlog", "heatmap", "scorecard"]
+    )
+    captions = {
+        "overview": "Queues and follow-up backlog over the run.",
+        "steering": "The month-to-date scorecard and the caseworkers under a directive.",
+        "backlog": "Follow-up backlog (overdue users) over time: mean of the replications "
+        "with a 95% band.",
+        "frontier": "The trade-off: 48-hour hit rate against follow-up backlog, one point per "
+        "scenario with 95% intervals, labelled with the number of caseworkers.",
+        "staffing": "Follow-up backlog against staffing, with 95% bands.",
+        "heatmap": "Two swept parameters against the 48-hour hit rate.",
+        "scorecard": "The monthly 48-hour scorecard: how much month-to-month movement is noise.",
+    }
+    for kind in candidates:
+        try:
+            out.append((captions[kind], make_figure(results, kind)))
+        except ResultsError:
+            continue
+    return out

@@ -1,0 +1,322 @@
+"""Streaming measurement: counters, time-weighted levels, daily and monthly tables.
+
+Nothing is logged per event: the recorder keeps sums, a fixed-size histogram
+and one row per simulated day, so memory stays flat however long the run.
+Task metrics count tasks that arrived after the warm-up; level metrics
+(backlog, caseload) are time averages after the warm-up; client hours are the
+handling time of tasks, clipped to the measured period.
+The summary is computed in :mod:`officeq.measure.summary`; the daily and
+monthly tables live in :mod:`officeq.measure.daily`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from officeq.measure.daily import DailyTable
+from officeq.measure.steering import SteeringStats
+from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.model.observer import (
+    EXITS_TO_WORK,
+    FIRST_CONTACT,
+    INQ_ANSWERED,
+    INQ_ARRIVED,
+    INQ_ON_TIME,
+    IS_ARRIVED,
+    IS_DECIDED,
+    IS_ON_TIME,
+    SESSIONS,
+    SHORT_CONTACTS,
+)
+from officeq.model.tasks import (
+    FOLLOWUP,
+    INCOME_SUPPORT,
+    INCOME_SUPPORT_URGENT,
+    INQUIRY,
+    SHORT_CONTACT,
+    Task,
+    User,
+)
+
+
+class Level:
+    """A piecewise-constant quantity and its integral over time."""
+
+    __slots__ = ("area", "base", "last", "value")
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.area = 0.0
+        self.last = 0.0
+        self.base = 0.0
+
+    def add(self, delta: int, now: float) -> None:
+        self.area += self.value * (now - self.last)
+        self.last = now
+        self.value += delta
+
+    def area_until(self, now: float) -> float:
+        return self.area + self.value * (now - self.last)
+
+    def mark(self, now: float) -> None:
+        """Start measuring here (the end of the warm-up)."""
+        self.base = self.area_until(now)
+
+    def measured(self, now: float) -> float:
+        return self.area_until(now) - self.base
+
+
+class LogHistogram:
+    """Counts of positive values in log-spaced bins (0.5% wide), zeros apart."""
+
+    LOW = 1e-3
+    RATIO = 1.01
+    BINS = 2000
+
+    def __init__(self) -> None:
+        self.counts = [0] * (self.BINS + 1)
+        self._log_low = math.log(self.LOW)
+        self._log_ratio = math.log(self.RATIO)
+
+    def add(self, value: float) -> None:
+        if value <= 0:
+            self.counts[0] += 1
+            return
+        i = int((math.log(value) - self._log_low) / self._log_ratio) + 1
+        self.counts[min(max(i, 1), self.BINS)] += 1
+
+    def quantile(self, q: float) -> float | None:
+        total = sum(self.counts)
+        if total == 0:
+            return None
+        rank = q * total
+        run = 0
+        for i, c in enumerate(self.counts):
+            run += c
+            if run >= rank and c:
+                if i == 0:
+                    return 0.0
+                return self.LOW * self.RATIO ** (i - 0.5)
+        return None  # pragma: no cover
+
+
+class ClassStats:
+    """Waiting and response times of one class of deadline work."""
+
+    __slots__ = (
+        "done",
+        "hist",
+        "on_time",
+        "open_late",
+        "response_sum",
+        "started",
+        "wait_sum",
+        "waited",
+    )
+
+    def __init__(self, histogram: bool = False) -> None:
+        self.started = 0
+        self.wait_sum = 0.0
+        self.waited = 0
+        self.done = 0
+        self.response_sum = 0.0
+        self.on_time = 0
+        self.open_late = 0
+        self.hist = LogHistogram() if histogram else None
+
+
+class Recorder:
+    """Everything the run measures, updated by the model as events happen."""
+
+    def __init__(
+        self,
+        cal: OfficeCalendar,
+        groups: Iterable[str],
+        warmup: float,
+        horizon: float,
+        caseworkers: int = 0,
+    ) -> None:
+        self.cal = cal
+        self.groups = tuple(groups)
+        self.warmup = warmup
+        self.classes = {
+            INQUIRY: ClassStats(histogram=True),
+            INCOME_SUPPORT: ClassStats(),
+            INCOME_SUPPORT_URGENT: ClassStats(),
+        }
+        kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP, SHORT_CONTACT)
+        # all-time counts per kind, for conservation
+        self.arrived = dict.fromkeys(kinds, 0)
+        self.finished_n = dict.fromkeys(kinds, 0)
+        self.cancelled_n = dict.fromkeys(kinds, 0)
+        self.measured_arrivals = dict.fromkeys(kinds, 0)
+        self.overdue = {g: Level() for g in self.groups}
+        self.overdue_total = Level()
+        self.caseload = {g: Level() for g in self.groups}
+        self.client_hours = 0.0
+        self.sessions = dict.fromkeys(self.groups, 0)
+        self.lateness = dict.fromkeys(self.groups, 0.0)
+        self.exits_to_work = dict.fromkeys(self.groups, 0)
+        self.exits_other = 0
+        self.users_entered = 0
+        self.scheduled_hours = 0.0
+        self.idle_hours = 0.0
+        self.overtime_hours = 0.0
+        self.days = math.ceil(horizon / HOURS_PER_DAY)
+        self.table = DailyTable(cal, self.days, self.groups, warmup)
+        self.steer = SteeringStats(self.groups, warmup, caseworkers)
+        self.month_now = 0
+        self._day_client_hours = 0.0
+        self._rows = 0
+
+    # --- events -----------------------------------------------------------
+    def arrived_task(self, task: Task) -> None:
+        kind = task.kind
+        self.arrived[kind] += 1
+        if kind == INQUIRY:
+            self.table.today[INQ_ARRIVED] += 1
+        elif kind == INCOME_SUPPORT:
+            self.table.today[IS_ARRIVED] += 1
+        if task.arrival >= self.warmup:
+            self.measured_arrivals[kind] += 1
+
+    def started(self, task: Task, now: float) -> None:
+        self._day_client_hours += task.duration
+        if now >= self.warmup:
+            self.client_hours += task.duration
+        if task.user is None and task.arrival >= self.warmup:
+            s = self.classes[task.queue]
+            wait = now - task.arrival
+            s.started += 1
+            s.wait_sum += wait
+            if wait > 0:
+                s.waited += 1
+            if s.hist is not None:
+                s.hist.add(wait)
+
+    def finished(self, task: Task, now: float) -> None:
+        kind = task.kind
+        self.finished_n[kind] += 1
+        if task.user is not None:
+            return
+        hit = now <= task.deadline
+        today = self.table.today
+        if kind == INQUIRY:
+            today[INQ_ANSWERED] += 1
+            today[INQ_ON_TIME] += hit
+        else:
+            today[IS_DECIDED] += 1
+            today[IS_ON_TIME] += hit
+        if task.arrival >= self.warmup:
+            s = self.classes[task.queue]
+            s.done += 1
+            s.response_sum += now - task.arrival
+            s.on_time += hit
+
+    def overdue_change(self, group: str, delta: int, now: float) -> None:
+        self.overdue[group].add(delta, now)
+        self.overdue_total.add(delta, now)
+
+    def session_started(self, task: Task, now: float) -> None:
+        user = task.user
+        assert user is not None
+        self.table.today[SESSIONS] += 1
+        self._contacted(user)
+        if now >= self.warmup:
+            self.sessions[user.group] += 1
+            self.lateness[user.group] += now - task.arrival
+        self.steer.session(user, now, self.table, self.month_now)
+
+    def short_contact_started(self, task: Task) -> None:
+        assert task.user is not None
+        self.table.today[SHORT_CONTACTS] += 1
+        self._contacted(task.user)
+
+    def _contacted(self, user: User) -> None:
+        """Any contact: the first of the month counts for the follow-up indicator."""
+        if user.last_contact_month != self.month_now:
+            user.last_contact_month = self.month_now
+            self.table.today[FIRST_CONTACT] += 1
+
+    def count_today(self, column: int, n: int = 1) -> None:
+        """Add ``n`` to today's daily counter ``column`` (an index from
+        :mod:`officeq.model.observer`)."""
+        self.table.today[column] += n
+
+    def user_joined(self, group: str, now: float, initial: bool) -> None:
+        self.caseload[group].add(1, now)
+        if not initial and now >= self.warmup:
+            self.users_entered += 1
+
+    def user_left(self, group: str, to_work: bool, now: float) -> None:
+        self.caseload[group].add(-1, now)
+        if to_work:
+            self.table.today[EXITS_TO_WORK] += 1
+        if now >= self.warmup:
+            if to_work:
+                self.exits_to_work[group] += 1
+            else:
+                self.exits_other += 1
+
+    def cancelled(self, task: Task) -> None:
+        self.cancelled_n[task.kind] += 1
+
+    def scheduled(self, start: float, end: float) -> None:
+        self.scheduled_hours += max(0.0, end - max(start, self.warmup))
+
+    def idled(self, start: float, end: float) -> None:
+        if end > self.warmup:
+            self.idle_hours += end - max(start, self.warmup)
+
+    def overtime(self, hours: float, now: float) -> None:
+        self.table.add_overtime(int(now // HOURS_PER_DAY), hours)
+        if now >= self.warmup:
+            self.overtime_hours += min(hours, now - self.warmup)
+
+    def mark_warmup(self, now: float, in_service: Iterable[Task]) -> None:
+        for level in (self.overdue_total, *self.overdue.values(), *self.caseload.values()):
+            level.mark(now)
+        for t in in_service:  # started in the warm-up, partly worked after it
+            self.client_hours += t.start + t.duration - now
+
+    def close_day(
+        self, day: int, now: float, waiting: dict[str, int], present: int, directed: int = 0
+    ) -> None:
+        """Take the end-of-day row of ``daily.csv`` and start the next day."""
+        client, self._day_client_hours = self._day_client_hours, 0.0
+        levels = [
+            waiting[INQUIRY],
+            waiting[INCOME_SUPPORT],
+            self.overdue_total.value,
+            sum(lv.value for lv in self.caseload.values()),
+            present,
+            directed,
+            *(self.overdue[g].value for g in self.groups),
+        ]
+        self.table.close_day(day, levels, client)
+        self._rows = day + 1
+        if day + 1 < self.days:
+            self.month_now = int(self.table.month_of_day[day + 1])
+
+    # --- end of run -----------------------------------------------------------
+    @property
+    def rows(self) -> int:
+        """Days whose row has been taken."""
+        return self._rows
+
+    def close_open_tasks(self, open_tasks: Iterable[Task], now: float) -> dict[str, int]:
+        """Count open deadline work at the end: past its deadline it is a miss."""
+        self.open_n = {INQUIRY: 0, INCOME_SUPPORT: 0}
+        self.open_late_n = {INQUIRY: 0, INCOME_SUPPORT: 0}
+        for t in open_tasks:
+            if t.start <= now:  # in service: only the part before the end counts
+                self.client_hours -= max(0.0, t.start + t.duration - max(now, self.warmup))
+            if t.user is not None:  # follow-up and short contacts have no deadline
+                continue
+            self.open_n[t.kind] += 1
+            if t.deadline <= now:
+                self.open_late_n[t.kind] += 1
+                if t.arrival >= self.warmup:
+                    self.classes[t.queue].open_late += 1
+        return self.open_n

@@ -1,0 +1,109 @@
+"""Run one office and collect what it measured: :func:`run` and :class:`RunResult`.
+
+This is where the model meets measurement: a :class:`~officeq.measure.recorder.Recorder`
+is handed to :class:`~officeq.model.simulate.Simulation`, the office runs to its
+horizon, and the recorder's counters become the summary. The daily table and
+the monthly scorecard are pandas DataFrames built only when first asked for,
+so a run that needs only its summary (a sweep's replication, the staffing
+advisor) never imports pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from officeq.config.schema import Config
+from officeq.measure.daily import DailyTable
+from officeq.measure.recorder import Recorder
+from officeq.measure.summary import summarise
+from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.model.simulate import Simulation
+from officeq.model.tasks import INCOME_SUPPORT, INQUIRY
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class RunResult:
+    """What one run measured.
+
+    Attributes:
+        config: the configuration that ran.
+        summary: metric name to number (``None`` where undefined); the keys of
+            :func:`officeq.measure.summary.summary_keys`, in order.
+        counts: all-time task counts per kind (arrived, finished, cancelled,
+            waiting, in_service), for conservation checks.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        summary: dict[str, float | None],
+        counts: dict[str, dict[str, int]],
+        table: DailyTable,
+        rows: int,
+        open_late: tuple[int, int],
+    ) -> None:
+        self.config = config
+        self.summary = summary
+        self.counts = counts
+        self._table = table
+        self._rows = rows
+        self._open_late = open_late
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """One row per simulated day (the columns of ``daily.csv``)."""
+        return self._table.frame(self._rows)
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """The office's monthly scorecard (the columns of ``monthly.csv``)."""
+        return self._table.monthly(self.daily, self._open_late)
+
+    def __repr__(self) -> str:
+        return f"RunResult({self.config.name!r}, {len(self.summary)} metrics, {self._rows} days)"
+
+
+def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResult:
+    """Simulate the office in ``cfg`` to its horizon and measure it.
+
+    Args:
+        cfg: a validated configuration.
+        progress: called with the fraction done after each simulated month.
+    """
+
+    def make_recorder(cal: OfficeCalendar) -> Recorder:
+        return Recorder(
+            cal,
+            tuple(cfg.work.followup.groups),
+            cfg.warmup_days * HOURS_PER_DAY,
+            cfg.horizon_days * HOURS_PER_DAY,
+            cfg.staff.caseworkers,
+        )
+
+    sim = Simulation(cfg, make_recorder)
+    sim.run(progress)
+    rec: Recorder = sim.rec  # type: ignore[assignment]
+    now = sim.horizon
+    queued = list(sim.office.queues.waiting())
+    serving = list(sim.office.in_service())
+    open_n = rec.close_open_tasks(queued + serving, now)
+    for w in sim.office.workers:
+        if w.idle_since is not None:
+            rec.idled(w.idle_since, now)
+    rec.steer.close_gaps(sim.caseload.users.values(), now)
+    summary = summarise(rec, now, open_n)
+    counts: dict[str, dict[str, int]] = {}
+    for kind in rec.arrived:
+        counts[kind] = {
+            "arrived": rec.arrived[kind],
+            "finished": rec.finished_n[kind],
+            "cancelled": rec.cancelled_n[kind],
+            "waiting": sum(t.kind == kind for t in queued),
+            "in_service": sum(t.kind == kind for t in serving),
+        }
+    late = (rec.open_late_n[INQUIRY], rec.open_late_n[INCOME_SUPPORT])
+    return RunResult(cfg, summary, counts, rec.table, rec.rows, late)

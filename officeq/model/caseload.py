@@ -1,0 +1,255 @@
+"""The follow-up caseload: users who become due, get sessions, and leave.
+
+Each user belongs to a need group and carries their own random stream, so a
+user's session lengths and intervals are the same in every scenario of a
+replication. A user becomes due at their next follow-up date and joins the
+group's queue; due and not yet in session is *overdue* (the follow-up
+backlog). After a session the next due date is the session end plus a fresh
+interval. Users leave (to work, or otherwise) at their group's rates; new
+users arrive and are due for a first meeting at once.
+
+With ``outcomes.session_effect`` > 0 a user's exit-to-work rate rises for
+``effect_days`` after each substantive session: each user draws the hazard
+they must accumulate before leaving for work (an Exp(1) amount, from the
+user's own uniform, so the same user in every scenario), and the exit time
+is recomputed whenever the rate changes. With ``failure_demand`` on, an
+overdue user past the grace period sends inquiries as a Poisson stream until
+seen.
+
+Due dates and exits are SimPy timeouts with a callback: no process per user.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+import simpy
+
+from officeq.config.schema import FollowupConfig, FollowupGroup
+from officeq.model.calendar import HOURS_PER_DAY
+from officeq.model.observer import FAILURE_DEMAND, Recorder
+from officeq.model.sampling import residual_sample
+from officeq.model.streams import Streams
+from officeq.model.tasks import FOLLOWUP, Queues, Task, User, followup_queue
+
+HOURS_PER_YEAR = HOURS_PER_DAY * 365.0
+
+
+def allocate(total: int, shares: list[float]) -> list[int]:
+    """Split ``total`` by ``shares`` into whole numbers (largest remainder)."""
+    raw = [total * s for s in shares]
+    counts = [math.floor(r) for r in raw]
+    rest = total - sum(counts)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
+    for i in order[:rest]:
+        counts[i] += 1
+    return counts
+
+
+class Caseload:
+    """The users on follow-up and the events that move them."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        cfg: FollowupConfig,
+        streams: Streams,
+        submit: Callable[[Task], None],
+        queues: Queues,
+        recorder: Recorder,
+        horizon: float,
+        failure_inquiry: Callable[[float], Task] | None = None,
+    ) -> None:
+        self.env = env
+        self.cfg = cfg
+        self.submit = submit
+        self.queues = queues
+        self.rec = recorder
+        self.horizon = horizon
+        self.groups: dict[str, FollowupGroup] = dict(cfg.groups)
+        self._queue = {g: followup_queue(g) for g in self.groups}
+        self._next_id = 0
+        self.users: dict[int, User] = {}
+        """Users on the caseload now, by id, in order of joining."""
+        self.effect = cfg.outcomes.session_effect
+        self.effect_hours = cfg.outcomes.effect_days * HOURS_PER_DAY
+        fd = cfg.failure_demand
+        self._chase_rate = fd.inquiries_per_user_week / (7 * HOURS_PER_DAY)
+        self._chase_grace = fd.grace_days * HOURS_PER_DAY
+        self._failure_inquiry = failure_inquiry
+        self._chase_rng = streams.rng("failure_demand", 0)
+        self._new_rng = streams.rng("caseload.new_users")
+        self._populate(streams.rng("caseload.initial"))
+        rates = self._new_user_rates()
+        if sum(rates) > 0:
+            env.process(self._arrivals(rates))
+
+    # --- users ---------------------------------------------------------------
+    def _exit_rate(self, g: FollowupGroup) -> float:
+        return g.exit_to_work_per_year + g.exit_other_per_year
+
+    def _new_user_rates(self) -> list[float]:
+        """New users per hour, per group."""
+        if self.cfg.new_users_per_year is None:
+            per_year = [
+                self.cfg.caseload * g.share * self._exit_rate(g) for g in self.groups.values()
+            ]
+        else:
+            per_year = [self.cfg.new_users_per_year * g.share for g in self.groups.values()]
+        return [r / HOURS_PER_YEAR for r in per_year]
+
+    def _add(
+        self, group: str, seed: int, exit_u: float, work_u: float, first_due: float, initial: bool
+    ) -> None:
+        g = self.groups[group]
+        now = self.env.now
+        # with outcomes on, exit_at is the exit for other reasons; exits to work follow
+        # the user's follow-up (below). Off: one exit, to work with the group's odds.
+        per_year = g.exit_other_per_year if self.effect > 0 else self._exit_rate(g)
+        rate = per_year / HOURS_PER_YEAR
+        exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
+        to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
+        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        user.last_session = now
+        if self.effect > 0:
+            user.work_hazard_left = -math.log1p(-work_u)
+            user.hazard_since = now
+            self._schedule_work_exit(user)
+        self._next_id += 1
+        self.users[user.id] = user
+        self.rec.user_joined(group, now, initial)
+        if exit_at < self.horizon:
+            self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
+        self._schedule_due(user, first_due)
+
+    # --- outcomes: exit to work as an accumulated hazard -----------------------------
+    def _work_rates(self, user: User) -> tuple[float, float]:
+        """Exit-to-work rate per hour: normal, and in the weeks after a session."""
+        base = self.groups[user.group].exit_to_work_per_year / HOURS_PER_YEAR
+        return base, base * (1 + self.effect)
+
+    def _accumulate(self, user: User, now: float) -> None:
+        base, boosted = self._work_rates(user)
+        since = user.hazard_since
+        high = max(0.0, min(now, user.boost_until) - since)
+        user.work_hazard_left -= high * boosted + (now - since - high) * base
+        user.hazard_since = now
+
+    def _schedule_work_exit(self, user: User) -> None:
+        now = self.env.now
+        base, boosted = self._work_rates(user)
+        left = user.work_hazard_left
+        at = math.inf
+        if user.boost_until > now and boosted > 0:
+            cap = (user.boost_until - now) * boosted
+            at = now + left / boosted if left <= cap else user.boost_until + (left - cap) / base
+        elif base > 0:
+            at = now + left / base
+        user.exit_version += 1
+        if at < self.horizon:
+            callback = partial(self._work_exit, user, user.exit_version)
+            self.env.timeout(max(0.0, at - now)).callbacks.append(callback)
+
+    def _work_exit(self, user: User, version: int, _event: simpy.Event) -> None:
+        if user.active and version == user.exit_version:
+            user.exit_to_work = True
+            self._exit(user)
+
+    def _populate(self, rng: np.random.Generator) -> None:
+        names = list(self.groups)
+        counts = allocate(self.cfg.caseload, [self.groups[g].share for g in names])
+        for name, n in zip(names, counts, strict=True):
+            seeds = rng.integers(0, 2**63, n)
+            exit_u, work_u = rng.random(n), rng.random(n)
+            first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
+            for i in range(n):
+                self._add(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
+
+    def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
+        rng = self._new_rng
+        total = sum(rates)
+        names = list(self.groups)
+        probs = np.asarray(rates) / total
+        while True:
+            yield self.env.timeout(rng.exponential(1.0 / total))
+            group = names[int(rng.choice(len(names), p=probs))]
+            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+            self._add(group, seed, exit_u, work_u, 0.0, False)
+
+    # --- events ------------------------------------------------------------------
+    def _schedule_due(self, user: User, delay: float) -> None:
+        if self.env.now + delay >= self.horizon:
+            return
+        if delay <= 0:
+            self._due(user)
+        else:
+            self.env.timeout(delay).callbacks.append(partial(self._due, user))
+
+    def _due(self, user: User, _event: simpy.Event | None = None) -> None:
+        if not user.active:
+            return
+        g = self.groups[user.group]
+        minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        now = self.env.now
+        task = Task(FOLLOWUP, self._queue[user.group], now, math.inf, minutes / 60.0, user)
+        user.waiting = task
+        self.rec.arrived_task(task)
+        self.rec.overdue_change(user.group, 1, now)
+        if self._chase_rate > 0 and self._failure_inquiry is not None:
+            self._schedule_chase(user, task, self._chase_grace)
+        self.submit(task)
+
+    # --- failure demand -----------------------------------------------------------
+    def _schedule_chase(self, user: User, task: Task, after: float) -> None:
+        delay = after + self._chase_rng.exponential(1.0 / self._chase_rate)
+        if self.env.now + delay < self.horizon:
+            self.env.timeout(delay).callbacks.append(partial(self._chase, user, task))
+
+    def _chase(self, user: User, task: Task, _event: simpy.Event) -> None:
+        """An overdue user gets in touch: one more inquiry, while still not seen."""
+        if user.waiting is not task:
+            return
+        inquiry = self._failure_inquiry(self.env.now)  # type: ignore[misc]
+        self.rec.arrived_task(inquiry)
+        self.rec.count_today(FAILURE_DEMAND)
+        self.submit(inquiry)
+        self._schedule_chase(user, task, 0.0)
+
+    def session_started(self, task: Task) -> None:
+        user = task.user
+        assert user is not None
+        user.waiting = None
+        now = self.env.now
+        self.rec.overdue_change(user.group, -1, now)
+        self.rec.session_started(task, now)
+        if self.effect > 0 and user.active:
+            self._accumulate(user, now)
+            user.boost_until = now + self.effect_hours
+            self._schedule_work_exit(user)
+
+    def short_contact_started(self, task: Task) -> None:
+        self.rec.short_contact_started(task)
+
+    def session_done(self, task: Task) -> None:
+        user = task.user
+        assert user is not None
+        if user.active:
+            g = self.groups[user.group]
+            days = float(g.interval_days.sample(user.rng, 1)[0])
+            self._schedule_due(user, days * HOURS_PER_DAY)
+
+    def _exit(self, user: User, _event: simpy.Event | None = None) -> None:
+        if not user.active:
+            return
+        user.active = False
+        del self.users[user.id]
+        now = self.env.now
+        if user.waiting is not None:
+            self.queues.cancel(user.waiting)
+            self.rec.cancelled(user.waiting)
+            self.rec.overdue_change(user.group, -1, now)
+            user.waiting = None
+        self.rec.user_left(user.group, user.exit_to_work, now)

@@ -1,0 +1,93 @@
+"""What the office reports as it works: the model's one interface to measurement.
+
+The model does not measure anything itself. It reports each event (a task
+arrived, started, finished; a user became overdue, joined, left; a day
+closed) to a :class:`Recorder`, and management reads the month-to-date
+scorecard back from it, as a real office's management reads its own
+statistics. :mod:`officeq.measure.recorder` implements this interface; the
+model only knows the protocol below and the names of the daily counters, so
+``officeq.model`` imports nothing from ``officeq.measure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from officeq.model.tasks import Task
+
+# counters of the current day, by index (kept in a list for speed)
+INQ_ARRIVED, INQ_ANSWERED, INQ_ON_TIME = 0, 1, 2
+IS_ARRIVED, IS_DECIDED, IS_ON_TIME = 3, 4, 5
+SESSIONS, FIRST_CONTACT, EXITS_TO_WORK = 6, 7, 8
+SHORT_CONTACTS, FIRST_SUBSTANTIVE, DIRECTIVES, CANCELLED, FAILURE_DEMAND = 9, 10, 11, 12, 13
+PLAN_CHANGES = 14
+COUNTER_COLUMNS = (
+    "inquiries_arrived",
+    "inquiries_answered",
+    "inquiries_answered_on_time",
+    "income_support_arrived",
+    "income_support_decided",
+    "income_support_decided_on_time",
+    "followup_sessions",
+    "users_first_contact_of_month",
+    "exits_to_work",
+    "followup_contacts_short",
+    "users_first_substantive_of_month",
+    "directives_issued",
+    "followup_sessions_cancelled",
+    "failure_demand_inquiries",
+    "plan_changes",
+)
+LEVEL_COLUMNS = (
+    "inquiries_waiting",
+    "income_support_waiting",
+    "followup_overdue",
+    "caseload",
+    "caseworkers_present",
+    "caseworkers_directed",
+)
+
+
+class Scorecard(Protocol):
+    """The daily counters so far, as management reads them."""
+
+    month_of_day: np.ndarray
+    """Month index (0, 1, ...) of every simulated day."""
+
+    def month_to_date(self, day: int) -> np.ndarray:
+        """Counter sums of ``day``'s month up to and including ``day`` (a closed day)."""
+        ...
+
+    def window(self, first: int, last: int, counter: int, level: str) -> tuple[int, int]:
+        """Sums over days ``first`` to ``last - 1`` of a counter and of a level column."""
+        ...
+
+
+class Recorder(Protocol):
+    """Receives every event the model reports (see :mod:`officeq.measure.recorder`)."""
+
+    warmup: float
+    month_now: int
+    table: Scorecard
+
+    def arrived_task(self, task: Task) -> None: ...
+    def started(self, task: Task, now: float) -> None: ...
+    def finished(self, task: Task, now: float) -> None: ...
+    def cancelled(self, task: Task) -> None: ...
+    def overdue_change(self, group: str, delta: int, now: float) -> None: ...
+    def session_started(self, task: Task, now: float) -> None: ...
+    def short_contact_started(self, task: Task) -> None: ...
+    def count_today(self, column: int, n: int = 1) -> None: ...
+    def user_joined(self, group: str, now: float, initial: bool) -> None: ...
+    def user_left(self, group: str, to_work: bool, now: float) -> None: ...
+    def scheduled(self, start: float, end: float) -> None: ...
+    def idled(self, start: float, end: float) -> None: ...
+    def overtime(self, hours: float, now: float) -> None: ...
+    def mark_warmup(self, now: float, in_service: Iterable[Task]) -> None: ...
+    def close_day(
+        self, day: int, now: float, waiting: dict[str, int], present: int, directed: int = 0
+    ) -> None: ...

@@ -1,0 +1,261 @@
+"""Build one office from a config and run it to its horizon.
+
+:class:`Simulation` wires the calendar, arrival streams, caseload,
+caseworkers, policy and management into one SimPy environment and runs it.
+Everything it observes goes to a :class:`~officeq.model.observer.Recorder`
+it is given (made by ``make_recorder`` once the calendar is known), so this
+room measures nothing itself; :func:`officeq.measure.run.run` pairs the two
+and returns the results. It reads and writes no files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from officeq.config.schema import Config
+from officeq.model.arrivals import ArrivalPattern, weekly_opening
+from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.model.caseload import Caseload
+from officeq.model.management import Management
+from officeq.model.observer import Recorder
+from officeq.model.office import Caseworker, Office, caseworker
+from officeq.model.policies import build_policy, queue_keys
+from officeq.model.sampling import BlockSampler
+from officeq.model.staff import absence_days, segments
+from officeq.model.steering import steered_policy
+from officeq.model.streams import Streams
+from officeq.model.tasks import (
+    INCOME_SUPPORT,
+    INCOME_SUPPORT_URGENT,
+    INQUIRY,
+    SHORT_CONTACT_QUEUE,
+    Queues,
+    Task,
+)
+
+
+def calendar_margin_days(cfg: Config) -> int:
+    """Days of calendar kept past the horizon, enough for any business-clock deadline."""
+    opening = weekly_opening(cfg.calendar)
+    weekly_hours = sum(o[1] - o[0] for o in opening if o is not None)
+    weeks = cfg.work.inquiry.sla_hours / weekly_hours if weekly_hours > 0 else 0.0
+    return 30 + math.ceil(1.5 * 7 * weeks)
+
+
+class Simulation:
+    """One office, built from ``cfg``, reporting to the recorder ``make_recorder`` makes."""
+
+    def __init__(self, cfg: Config, make_recorder: Callable[[OfficeCalendar], Recorder]) -> None:
+        self.cfg = cfg
+        self.env = simpy.Environment()
+        self.horizon = cfg.horizon_days * HOURS_PER_DAY
+        self.days = math.ceil(cfg.horizon_days)
+        self.cal = OfficeCalendar(
+            cfg.calendar, cfg.start_date, self.days + calendar_margin_days(cfg)
+        )
+        self.streams = Streams(cfg.seed)
+        self.rec = make_recorder(self.cal)
+        policy = build_policy(cfg)
+        keys = queue_keys(cfg)
+        steered = None
+        if cfg.steering.active:
+            steered = policy = steered_policy(cfg, policy)
+            keys += (SHORT_CONTACT_QUEUE,)
+        self.office = Office(
+            self.env,
+            self.cal,
+            Queues(keys),
+            policy,
+            self.rec,
+            cfg.staff.admin_share,
+            self.horizon,
+        )
+        self._start_staff()
+        failure = None
+        if cfg.work.followup.failure_demand.inquiries_per_user_week > 0:
+            failure = self._inquiry_factory(self.streams.rng("failure_demand", 1))
+        self.caseload = Caseload(
+            self.env,
+            cfg.work.followup,
+            self.streams,
+            self.office.submit,
+            self.office.queues,
+            self.rec,
+            self.horizon,
+            failure,
+        )
+        self.office.caseload = self.caseload
+        self.management = None
+        if steered is not None:
+            self.management = Management(
+                cfg,
+                self.office,
+                self.caseload,
+                self.rec,
+                steered,
+                self.absent,
+                self.streams.rng("steering"),
+            )
+        self._start_arrivals()
+        self.env.process(self._daily())
+        if self.rec.warmup > 0:
+            self.env.timeout(self.rec.warmup).callbacks.append(
+                lambda _e: self.rec.mark_warmup(self.env.now, self.office.in_service())
+            )
+
+    def _start_staff(self) -> None:
+        s = self.cfg.staff
+        self.present = np.zeros(self.days, dtype=int)
+        self.absent: list[np.ndarray] = []
+        for i in range(s.caseworkers):
+            absent = absence_days(s, self.streams.rng("absence", i), self.days)
+            self.absent.append(absent)
+            for d in range(self.days):
+                if self.cal.is_open_day(d) and not absent[d]:
+                    self.present[d] += 1
+            worker = Caseworker(i)
+            self.office.workers.append(worker)
+            segs = segments(self.cal, s, i, absent, self.days)
+            self.env.process(caseworker(self.env, self.office, worker, segs))
+
+    def _start_arrivals(self) -> None:
+        w = self.cfg.work
+        opening = weekly_opening(self.cfg.calendar)
+        if w.inquiry.arrivals_per_day > 0:
+            pattern = ArrivalPattern(w.inquiry, self.cal, opening)
+            make = self._inquiry_factory(self.streams.rng("inquiry.durations"))
+            _ArrivalSource(self, pattern, self.streams.rng("inquiry.arrivals"), make)
+        if w.income_support.arrivals_per_day > 0:
+            pattern = ArrivalPattern(w.income_support, self.cal, opening)
+            _ArrivalSource(
+                self,
+                pattern,
+                self.streams.rng("income_support.arrivals"),
+                self._application_factory(),
+            )
+
+    def _inquiry_factory(self, rng: np.random.Generator) -> Callable[[float], Task]:
+        """Inquiries with durations drawn from ``rng`` (each source its own stream)."""
+        inq = self.cfg.work.inquiry
+        durations = BlockSampler(inq.duration_minutes, rng, 1 / 60)
+        sla, cal = inq.sla_hours, self.cal
+        business = inq.sla_clock == "business"
+
+        def make_inquiry(t: float) -> Task:
+            deadline = cal.add_business_hours(t, sla) if business else t + sla
+            return Task(INQUIRY, INQUIRY, t, deadline, durations.next())
+
+        return make_inquiry
+
+    def _application_factory(self) -> Callable[[float], Task]:
+        inc = self.cfg.work.income_support
+        durations = BlockSampler(
+            inc.duration_minutes, self.streams.rng("income_support.durations"), 1 / 60
+        )
+        urgent = BlockSampler(_Unit(), self.streams.rng("income_support.urgent"))
+        regular_h = inc.deadline_days * HOURS_PER_DAY
+        urgent_h, share = inc.urgent_deadline_hours, inc.urgent_share
+
+        def make_application(t: float) -> Task:
+            if urgent.next() < share:
+                return Task(
+                    INCOME_SUPPORT, INCOME_SUPPORT_URGENT, t, t + urgent_h, durations.next()
+                )
+            return Task(INCOME_SUPPORT, INCOME_SUPPORT, t, t + regular_h, durations.next())
+
+        return make_application
+
+    def _daily(self):  # type: ignore[no-untyped-def]
+        for day in range(self.days):
+            end = (day + 1) * HOURS_PER_DAY
+            if end >= self.horizon:
+                return  # the last day's row is taken when the run stops
+            yield self.env.timeout(end - self.env.now)
+            self._snapshot(day, end)
+            if self.management is not None:
+                self.management.end_of_day(day)
+
+    def _snapshot(self, day: int, end: float) -> None:
+        q = self.office.queues
+        waiting = {
+            INQUIRY: q.size(INQUIRY),
+            INCOME_SUPPORT: q.size(INCOME_SUPPORT) + q.size(INCOME_SUPPORT_URGENT),
+        }
+        directed = len(self.management.policy.directed) if self.management else 0
+        self.rec.close_day(day, end, waiting, int(self.present[day]), directed)
+
+    def run(self, progress: Callable[[float], None] | None = None) -> None:
+        """Run to the horizon and take the last day's row.
+
+        Args:
+            progress: called with the fraction done after each simulated month.
+        """
+        chunk = 30 * HOURS_PER_DAY
+        t = 0.0
+        while t < self.horizon:
+            t = min(t + chunk, self.horizon)
+            self.env.run(until=t)
+            if progress is not None:
+                progress(t / self.horizon)
+        self._snapshot(self.days - 1, self.horizon)
+
+
+class _ArrivalSource:
+    """Feeds one arrival stream into the office, a day of arrivals at a time.
+
+    Each arrival is one SimPy timeout whose callback submits the task and
+    schedules the next: no process, so no generator to resume.
+    """
+
+    def __init__(
+        self,
+        model: Simulation,
+        pattern: ArrivalPattern,
+        rng: np.random.Generator,
+        make: Callable[[float], Task],
+    ) -> None:
+        self.env = model.env
+        self.submit = model.office.submit
+        self.arrived = model.rec.arrived_task
+        self.horizon = model.horizon
+        self.days = model.days
+        self.pattern = pattern
+        self.rng = rng
+        self.make = make
+        self.day = -1
+        self.times: list[float] = []
+        self.i = 0
+        self.t = 0.0
+        self._next()
+
+    def _next(self) -> None:
+        i = self.i
+        times = self.times
+        while i >= len(times):
+            self.day += 1
+            if self.day >= self.days:
+                return
+            times = self.times = self.pattern.sample_day(self.day, self.rng).tolist()
+            i = 0
+        t = times[i]
+        self.i = i + 1
+        if t < self.horizon:
+            self.t = t
+            self.env.timeout(t - self.env.now).callbacks.append(self._arrive)
+
+    def _arrive(self, event: simpy.Event) -> None:
+        task = self.make(self.t)
+        self.arrived(task)
+        self.submit(task)
+        self._next()
+
+
+class _Unit:
+    """Uniform(0, 1) draws for Bernoulli flags."""
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.random(n)

@@ -1,0 +1,95 @@
+"""Caseworkers' time: absence spells and the client-work segments of each day.
+
+No SimPy here. A caseworker's day is the office's opening hours minus one
+admin block (``admin_share`` of the day, placed at a different time of day for
+each caseworker so the office is covered all day) and minus days of sickness
+absence. What is left is a sequence of client-work *segments*; the caseworker
+process in :mod:`officeq.model.office` walks through them.
+
+Absence is a two-state Markov chain over calendar days with stationary absent
+share ``absence_rate`` and mean spell length ``absence_spell_days_mean``.
+Caseworker ``i`` has its own stream, so adding a caseworker leaves the
+absences of the others unchanged (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from officeq.config.schema import StaffConfig
+from officeq.model.calendar import OfficeCalendar
+
+GOLDEN = 0.6180339887498949
+
+
+def absence_days(cfg: StaffConfig, rng: np.random.Generator, days: int) -> np.ndarray:
+    """Boolean array: is the caseworker absent on each calendar day?"""
+    out = np.zeros(days, dtype=bool)
+    share = cfg.absence_rate
+    if share <= 0 or days <= 0:
+        return out
+    mean_absent = cfg.absence_spell_days_mean
+    mean_present = mean_absent * (1 - share) / share
+    absent = rng.random() < share
+    d = 0
+    # spells alternate; geometric lengths (>= 1 day) keep the chain memoryless
+    while d < days:
+        mean = mean_absent if absent else mean_present
+        length = int(rng.geometric(min(1.0, 1.0 / mean)))
+        if absent:
+            out[d : d + length] = True
+        d += length
+        absent = not absent
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of planned client work."""
+
+    start: float
+    end: float
+    admin_before: float
+    """Admin hours planned right before this segment (pushed later by an overrun)."""
+    closes: bool
+    """True when ``end`` is the office closing for the night (overrun is overtime)."""
+
+
+def segments(
+    cal: OfficeCalendar, cfg: StaffConfig, index: int, absent: np.ndarray, days: int
+) -> Iterator[Segment]:
+    """The client-work segments of caseworker ``index`` over ``days`` days.
+
+    Segments that touch (an always-open office with no admin) are merged, so a
+    caseworker in a 24/7 office has one segment for the whole run and no daily
+    events.
+    """
+    offset = (index * GOLDEN) % 1.0
+    pending: Segment | None = None
+    for d in range(days):
+        if not cal.is_open_day(d) or absent[d]:
+            continue
+        o, c = cal.open_at[d], cal.close_at[d]
+        admin = cfg.admin_share * (c - o)
+        admin_start = o + offset * ((c - o) - admin)
+        closes = cal.closes_for_the_night(d)
+        parts = []
+        if admin <= 0:
+            parts.append((o, c, 0.0, closes))
+        else:
+            if admin_start > o:
+                parts.append((o, admin_start, 0.0, False))
+            if c > admin_start + admin:
+                parts.append((admin_start + admin, c, admin, closes))
+        for start, end, admin_before, seg_closes in parts:
+            if pending is not None and pending.end == start and admin_before == 0:
+                pending = Segment(pending.start, end, pending.admin_before, seg_closes)
+                continue
+            if pending is not None:
+                yield pending
+            pending = Segment(start, end, admin_before, seg_closes)
+    if pending is not None:
+        yield pending
