@@ -17,9 +17,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from officeq.cli.staff import summary_of
 from officeq.config.loading import load_config
 from officeq.experiments.advisor import advise, analytic_baseline, parse_target
+from officeq.experiments.sweep import summary_of
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICES = {"small_rural": (1, 10), "baseline": (8, 26), "large_urban": (40, 90)}

@@ -27,6 +27,7 @@ _API = {
     "staff": "officeq.api",
     "plot": "officeq.api",
     "SweepResult": "officeq.api",
+    "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
     "Config": "officeq.config.schema",
     "ConfigError": "officeq.config.loading",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from officeq.cli.main import main
 
+from officeq.cli import main
 from officeq.config.loading import load_config
 from officeq.experiments.advisor import Level, TargetSpec, advise, analytic_baseline, parse_target
 from officeq.measure.run import run

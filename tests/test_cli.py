@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from officeq.cli.main import main
 
+from officeq.cli import main
 from officeq.config.loading import load_config
 from officeq.measure.output import RUN_FILES
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from officeq.cli.main import main
 
+from officeq.cli import main
 from officeq.config.loading import ConfigError
 from officeq.experiments.compare import CompareError, metric_table, paired_differences, parse_where
 from officeq.experiments.folders import load_results

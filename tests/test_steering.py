@@ -304,7 +304,8 @@ def test_failure_demand_matches_rate_times_overdue_time_past_grace() -> None:
 
 def test_run_prints_the_steering_rows_for_a_steered_office() -> None:
     from click.testing import CliRunner
-    from officeq.cli.main import main
+
+    from officeq.cli import main
 
     args = ["run", str(REGIMES / "strong_targets.yaml"), "--days", "60", "--warmup-days", "5"]
     out = CliRunner().invoke(main, args)

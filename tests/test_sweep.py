@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from officeq.cli.main import main
 from scipy import stats
 
+from officeq.cli import main
 from officeq.config.loading import read_yaml
 from officeq.experiments.results import runs_table
 from officeq.experiments.spec import Spec, expand, replication_seed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -23,42 +23,45 @@ from officeq.cli.common import (
 
 if TYPE_CHECKING:
     from officeq.experiments.spec import Experiment
-    from officeq.experiments.store import Store
 
 TABLE_METRICS = ("inquiry_sla_hit_rate", "followup_backlog_mean")
 
 
 class _Progress:
-    """A progress bar on a terminal, plain lines (about every 5%) elsewhere."""
+    """A progress bar on a terminal, plain lines (about every 5%) elsewhere.
 
-    def __init__(self, total: int, done: int) -> None:
-        self.total, self.done = total, done
+    Called with (runs done, runs planned): first when the sweep starts, then
+    after each run.
+    """
+
+    def __init__(self) -> None:
+        self.total = self.done = 0
         self.start = time.monotonic()
-        self._bar = progress_bar() if err_console.is_terminal else None
+        self._bar: Any = None
+        self._started = False
         self._next_line = 0.0
-        if self._bar is not None:
-            self._bar.start()
-            self._task = self._bar.add_task("sweep", total=total, completed=done)
-        elif done:
-            err_console.print(f"resuming: {done} of {total} runs already stored")
 
-    def grow(self, more: int) -> None:
-        self.total += more
-        if self._bar is not None:
-            self._bar.update(self._task, total=self.total)
-
-    def __call__(self) -> None:
-        self.done += 1
-        if self._bar is not None:
-            self._bar.update(self._task, completed=self.done)
+    def __call__(self, done: int, total: int) -> None:
+        if not self._started:
+            self._started = True
+            if err_console.is_terminal:
+                self._bar = progress_bar()
+                self._bar.start()
+                self._task = self._bar.add_task("sweep", total=total, completed=done)
+            elif done:
+                err_console.print(f"resuming: {done} of {total} runs already stored")
+            self.done, self.total = done, total
             return
-        frac = self.done / self.total
-        if frac >= self._next_line or self.done == self.total:
+        self.done, self.total = done, total
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total)
+            return
+        frac = done / total
+        if frac >= self._next_line or done == total:
             elapsed = time.monotonic() - self.start
-            rate = elapsed / max(self.done, 1)
-            left = rate * (self.total - self.done)
+            left = elapsed / max(done, 1) * (total - done)
             err_console.print(
-                f"sweep: {self.done}/{self.total} runs done, {elapsed:.0f} s "
+                f"sweep: {done}/{total} runs done, {elapsed:.0f} s "
                 f"elapsed, about {left:.0f} s left",
                 highlight=False,
             )
@@ -131,70 +134,49 @@ def sweep_cmd(
     max_replications: int,
 ) -> None:
     """Run every scenario × replication of the experiment in SPEC."""
+    from officeq.api import SweepError, SweepInterrupted, sweep
     from officeq.config.loading import ConfigError
-    from officeq.experiments.output import write_sweep
-    from officeq.experiments.results import daily_table, runs_table, summary_table
     from officeq.experiments.spec import load_spec
-    from officeq.experiments.store import Store, StoreError
-    from officeq.experiments.sweep import Target, execute, make_executor, more_replications, plan
-    from officeq.measure.summary import summary_keys
+    from officeq.experiments.store import StoreError
 
     try:
         exp = load_spec(spec, replications)
     except ConfigError as e:
         fail(str(e))
-    target = None
-    if target_half_width is not None or metric is not None:
-        if target_half_width is None or metric is None:
-            fail("--target-half-width and --metric go together")
-        groups = exp.scenarios[0].config.work.followup.groups
-        if metric not in summary_keys(groups):
-            fail(f"--metric: unknown metric {metric!r} (see summary.json for the names)")
-        target = Target(metric, target_half_width, max_replications)  # type: ignore[arg-type]
     out_dir = Path(out or Path("results") / exp.spec.name)
+    progress = _Progress()
     try:
-        store = Store(out_dir / "store.sqlite", exp.fingerprint, resume)
-    except StoreError as e:
-        fail(str(e))
-    reps = exp.replications(replications)
-    todo = plan(exp, reps, store.done())
-    total = len(exp.scenarios) * reps
-    progress = _Progress(total, total - len(todo))
-    try:
-        with make_executor(kind, workers, scheduler) as executor:
-            execute(todo, executor, store, progress)
-            while target is not None:
-                need = more_replications(exp, store, target)
-                if not need:
-                    break
-                todo = plan(exp, reps, store.done(), upto=need)
-                progress.grow(len(todo))
-                execute(todo, executor, store, progress)
-    except KeyboardInterrupt:
+        result = sweep(
+            exp,
+            workers=workers,
+            executor=kind,
+            out=out_dir,
+            replications=replications,
+            resume=resume,
+            scheduler=scheduler,
+            target_half_width=target_half_width,
+            metric=metric,
+            max_replications=max_replications,
+            progress=progress,
+        )
+    except (ConfigError, SweepError, StoreError) as e:
         progress.close()
-        _interrupted(store, out_dir)
+        fail(str(e))
+    except SweepInterrupted as e:
+        progress.close()
+        err_console.print(
+            f"interrupted: {e.stored} runs are stored in {out_dir}; "
+            "run the same command with --resume to finish",
+            highlight=False,
+        )
+        sys.exit(130)
     progress.close()
-    runs = runs_table(exp, store.runs())
-    summary = summary_table(runs, exp)
-    daily = daily_table(exp, store.daily())
-    store.close()
-    resolved = dict(exp.resolved, spec_file=str(spec), fingerprint=exp.fingerprint)
-    paths = write_sweep(out_dir, runs, daily, summary, resolved)
-    console.print(scenario_table(exp, summary, metric))
+    console.print(scenario_table(result.experiment, result.summary, metric))
     console.print(
-        f"{len(runs)} runs; wrote {', '.join(p.name for p in paths)} to {out_dir}", highlight=False
-    )
-
-
-def _interrupted(store: Store, out_dir: Path) -> None:
-    n = len(store.done())
-    store.close()
-    err_console.print(
-        f"interrupted: {n} runs are stored in {out_dir}; "
-        "run the same command with --resume to finish",
+        f"{len(result.runs)} runs; wrote runs.parquet, daily.parquet, summary.csv, "
+        f"spec.resolved.yaml to {out_dir}",
         highlight=False,
     )
-    sys.exit(130)
 
 
 @click.command("warmup")

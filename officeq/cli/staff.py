@@ -13,7 +13,7 @@ from rich.table import Table
 from officeq.cli.common import console, err_console, fail, load, set_option, workers_option
 
 if TYPE_CHECKING:
-    from officeq.config.schema import Config
+    from officeq.api import StaffingAnswer
 
 
 def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
@@ -82,8 +82,7 @@ def staff_cmd(
     """
     from officeq.config.loading import ConfigError, read_yaml
     from officeq.config.schema import POLICY_NAMES
-    from officeq.experiments.advisor import advise, analytic_baseline, parse_target
-    from officeq.experiments.sweep import make_executor, summary_of
+    from officeq.experiments.advisor import parse_target
 
     seed = 2025
     spec_targets: list[str] = []
@@ -116,40 +115,30 @@ def staff_cmd(
     for p in policies:
         if p not in POLICY_NAMES:
             fail(f"--policy: unknown policy {p!r}; choose one of {', '.join(POLICY_NAMES)}")
-    names = list(policies) or [cfg.policy.name]
-    results = {}
-    with make_executor("local", workers) as executor:
+    from officeq.api import staff
 
-        def runner(configs):  # type: ignore[no-untyped-def]
-            return list(executor.map(summary_of, configs))
+    def report(name: str, c: int, verdict: bool | None, runs: int) -> None:
+        word = {True: "meets", False: "misses"}.get(verdict, "undecided")
+        err_console.print(
+            f"{name}: {c} caseworkers {word} the targets ({runs} replications)", highlight=False
+        )
 
-        for name in names:
-            policy_cfg = cfg.model_copy(
-                update={"policy": cfg.policy.model_copy(update={"name": name})}
-            )
-
-            def report(c: int, verdict: bool | None, runs: int, name: str = name) -> None:
-                word = {True: "meets", False: "misses"}.get(verdict, "undecided")
-                err_console.print(
-                    f"{name}: {c} caseworkers {word} the targets ({runs} replications)",
-                    highlight=False,
-                )
-
-            results[name] = advise(
-                policy_cfg,
-                parsed,
-                runner,
-                lo=lo,
-                hi=hi,
-                confidence=confidence,
-                seed=seed,
-                cap=max_replications,
-                progress=report,
-            )
-    analytic = analytic_baseline(cfg, parsed)
+    answer = staff(
+        cfg,
+        [*spec_targets, *targets],
+        policies=list(policies) or None,
+        lo=lo,
+        hi=hi,
+        confidence=confidence,
+        workers=workers,
+        max_replications=max_replications,
+        seed=seed,
+        progress=report,
+    )
+    results, analytic = answer.advice, answer.analytic
     grid_runs = (hi - lo + 1) * 20
     if out is not None:
-        _write_curve(out, cfg, results, parsed)
+        _write_curve(out, answer)
     if as_json:
         doc = {}
         for name, a in results.items():
@@ -205,29 +194,11 @@ def staff_cmd(
     )
 
 
-def _write_curve(out: str, cfg: Config, results, targets) -> None:  # type: ignore[no-untyped-def]
+def _write_curve(out: str, answer: StaffingAnswer) -> None:
     """The levels the advisor ran, as a sweep's tables (for officeq plot --kind staffing)."""
     import pandas as pd
 
     from officeq.experiments.output import write_sweep
-    from officeq.experiments.results import summarise
 
-    rows = []
-    for name, a in results.items():
-        for c in sorted(a.levels):
-            ctx = {
-                "scenario_id": len({r["scenario_id"] for r in rows}),
-                "scenario": f"staff.caseworkers={c}, policy.name={name}",
-                "staff_caseworkers": c,
-                "policy_name": name,
-            }
-            rows += [{**ctx, "replication": r, **s} for r, s in enumerate(a.levels[c].summaries)]
-    runs = pd.DataFrame(rows)
-    summary = summarise(runs, ["scenario_id", "scenario", "staff_caseworkers", "policy_name"])
-    spec = {
-        "name": "staffing advisor",
-        "grid": {"staff.caseworkers": [], "policy.name": []},
-        "targets": [str(t) for t in targets],
-        "base_config": cfg.model_dump(mode="json"),
-    }
+    runs, summary, spec = answer.tables()
     write_sweep(Path(out), runs, pd.DataFrame(), summary, spec)

@@ -97,10 +97,16 @@ def _label(path: str, value: Any) -> str:
     return f"{short}={value}"
 
 
-def load_spec(path: str | Path, replications: int | None = None) -> Experiment:
-    """Read and expand a spec file; raise :class:`ConfigError` naming file and field."""
-    source = str(path)
-    raw = read_yaml(path)
+def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = None) -> Experiment:
+    """Read and expand a spec; raise :class:`ConfigError` naming file and field.
+
+    ``path`` is a spec file, or a dict of its fields (then ``base`` and any
+    scenario ``config`` are relative to the working directory).
+    """
+    if isinstance(path, Mapping):
+        source, raw, root = "<dict>", dict(path), Path.cwd()
+    else:
+        source, raw, root = str(path), read_yaml(path), Path(path).parent
     try:
         spec = Spec.model_validate(raw)
     except ValidationError as e:
@@ -111,7 +117,7 @@ def load_spec(path: str | Path, replications: int | None = None) -> Experiment:
             msg = "unknown field (a spec has name, base, replications, seed, horizon_days, "
             msg += "warmup_days, grid, scenarios, targets)"
         raise ConfigError(source, loc or None, msg) from None
-    base_path = (Path(path).parent / spec.base).resolve()
+    base_path = (root / spec.base).resolve()
     if not base_path.is_file():
         raise ConfigError(source, "base", f"config {spec.base!r} not found (looked at {base_path})")
     variant_bases: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -122,7 +128,7 @@ def load_spec(path: str | Path, replications: int | None = None) -> Experiment:
         field = f"scenarios.{variant}.{CONFIG_KEY}"
         if not isinstance(other, str):
             raise ConfigError(source, field, "must be the path of a config file")
-        other_path = (Path(path).parent / other).resolve()
+        other_path = (root / other).resolve()
         if not other_path.is_file():
             raise ConfigError(source, field, f"config {other!r} not found (looked at {other_path})")
         variant_bases[variant] = (str(other_path), read_config(other_path))

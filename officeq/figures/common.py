@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -174,8 +176,30 @@ def t_band(df: pd.DataFrame, keys: list[str], values: list[str], level: float = 
     return out.reset_index()
 
 
+TARGET_AXES: ContextVar[Any] = ContextVar("TARGET_AXES", default=None)
+"""An Axes to draw the next single-panel figure into (set by :func:`drawing_into`)."""
+
+
+@contextlib.contextmanager
+def drawing_into(ax: Any) -> Iterator[None]:
+    """Within this block, single-panel figures draw into ``ax`` instead of a new figure."""
+    token = TARGET_AXES.set(ax)
+    try:
+        yield
+    finally:
+        TARGET_AXES.reset(token)
+
+
 def new_figure(nrows: int = 1, ncols: int = 1, size=(9.0, 5.0), **kw: Any):
-    """A pyplot-free figure (no global state) and its axes."""
+    """A pyplot-free figure (no global state) and its axes.
+
+    Inside :func:`drawing_into`, a single panel is the given Axes and its figure.
+    """
+    ax = TARGET_AXES.get()
+    if ax is not None:
+        if nrows * ncols != 1:
+            raise ValueError("this figure has several panels: draw it without ax=")
+        return ax.figure, np.array([[ax]], dtype=object)
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes

@@ -9,13 +9,14 @@ and what would work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.figure import Figure
 
 from officeq.experiments.folders import Results, ResultsError
 from officeq.figures import plots
 from officeq.figures import steering as plots_steering
-from officeq.figures.common import swept_columns
+from officeq.figures.common import drawing_into, swept_columns
 
 KINDS = (*plots.KINDS, "overview", "steering")
 STAFF = "staff_caseworkers"
@@ -53,8 +54,21 @@ def _need_staffing(results: Results, kind: str) -> None:
         )
 
 
-def make_figure(results: Results, kind: str, opts: FigureOptions = FigureOptions()) -> Figure:
-    """The figure ``kind`` from ``results``, or :class:`ResultsError` saying why not."""
+def make_figure(
+    results: Results, kind: str, opts: FigureOptions = FigureOptions(), ax: Any = None
+) -> Figure:
+    """The figure ``kind`` from ``results``, or :class:`ResultsError` saying why not.
+
+    With ``ax`` (a matplotlib Axes), a single-panel kind draws into it and
+    returns its figure; a kind with several panels raises ``ValueError``.
+    """
+    if ax is None:
+        return _make_figure(results, kind, opts)
+    with drawing_into(ax):
+        return _make_figure(results, kind, opts)
+
+
+def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
     if kind not in KINDS:
         raise ResultsError(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}")
     swept = _swept(results) if results.kind == "sweep" else []

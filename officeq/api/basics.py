@@ -1,0 +1,62 @@
+"""Load a config and run one office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from officeq.config.loading import load_config as _load_config
+from officeq.config.schema import Config
+
+if TYPE_CHECKING:
+    from officeq.measure.run import RunResult
+
+ConfigLike = str | Path | Mapping[str, Any] | Config
+"""What the API accepts as an office: a YAML file, a dict of fields, or a Config."""
+
+
+def load_config(source: ConfigLike, overrides: Iterable[str] = (), **fields: Any) -> Config:
+    """Read, override and validate a config.
+
+    Args:
+        source: a YAML file, a dict of config fields, or a ``Config`` to change.
+        overrides: ``dotted.path=value`` strings, exactly as ``--set`` takes them,
+            e.g. ``["staff.caseworkers=15", "policy.name=needs_based"]``.
+        fields: top-level fields to replace when not None (``seed``,
+            ``horizon_days``, ``warmup_days``).
+
+    Returns:
+        A frozen, validated :class:`~officeq.config.schema.Config`.
+
+    Raises:
+        officeq.ConfigError: one line naming the source and the field.
+    """
+    return _load_config(source, overrides, **fields)
+
+
+def run(
+    config: ConfigLike,
+    seed: int | None = None,
+    *,
+    overrides: Iterable[str] = (),
+    progress: Callable[[float], None] | None = None,
+) -> RunResult:
+    """Simulate one office to its horizon.
+
+    Args:
+        config: a ``Config``, a YAML file or a dict (see :func:`load_config`).
+        seed: replaces the config's seed.
+        overrides: ``--set``-style overrides applied first.
+        progress: called with the fraction done after each simulated month.
+
+    Returns:
+        A :class:`~officeq.measure.run.RunResult`: ``.summary`` (dict),
+        ``.daily`` and ``.monthly`` (DataFrames, built on first use).
+    """
+    from officeq.measure.run import run as _run
+
+    overrides = tuple(overrides)
+    if not isinstance(config, Config) or overrides or seed is not None:
+        config = _load_config(config, overrides, seed=seed)
+    return _run(config, progress)

@@ -1,0 +1,149 @@
+"""The staffing advisor from Python: the fewest caseworkers meeting targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from officeq.api.basics import ConfigLike
+from officeq.config.loading import load_config as _load_config
+from officeq.config.schema import Config
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from officeq.experiments.advisor import Advice, Analytic, TargetSpec
+
+
+@dataclass(frozen=True)
+class StaffingAnswer:
+    """The staffing advisor's answer.
+
+    Attributes:
+        targets: the targets, parsed.
+        confidence: the level of each one-sided bound.
+        advice: per policy, the :class:`~officeq.experiments.advisor.Advice`
+            (``caseworkers`` is None when no level in the range met every target).
+        analytic: Erlang C and the square-root rule for the inquiry stream alone.
+        config: the office that was sized.
+        range: the staffing levels searched (lowest, highest).
+    """
+
+    targets: list[TargetSpec]
+    confidence: float
+    advice: dict[str, Advice]
+    analytic: Analytic
+    config: Config
+    range: tuple[int, int] = (1, 60)
+
+    @property
+    def caseworkers(self) -> dict[str, int | None]:
+        """Per policy: the fewest caseworkers meeting every target (None: none in range)."""
+        return {name: a.caseworkers for name, a in self.advice.items()}
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+        """The levels the advisor ran as a sweep's tables: runs (one row per
+        replication), summary (per level and metric, 95% intervals) and the spec."""
+        import pandas as pd
+
+        from officeq.experiments.results import summarise
+
+        rows: list[dict[str, Any]] = []
+        for name, a in self.advice.items():
+            for c in sorted(a.levels):
+                ctx = {
+                    "scenario_id": len({r["scenario_id"] for r in rows}),
+                    "scenario": f"staff.caseworkers={c}, policy.name={name}",
+                    "staff_caseworkers": c,
+                    "policy_name": name,
+                }
+                rows += [
+                    {**ctx, "replication": r, **s} for r, s in enumerate(a.levels[c].summaries)
+                ]
+        runs = pd.DataFrame(rows)
+        context = ["scenario_id", "scenario", "staff_caseworkers", "policy_name"]
+        spec = {
+            "name": "staffing advisor",
+            "grid": {"staff.caseworkers": [], "policy.name": []},
+            "targets": [str(t) for t in self.targets],
+            "base_config": self.config.model_dump(mode="json"),
+        }
+        return runs, summarise(runs, context), spec
+
+
+def staff(
+    config: ConfigLike,
+    targets: Sequence[str],
+    *,
+    policies: Sequence[str] | None = None,
+    lo: int = 1,
+    hi: int = 60,
+    confidence: float = 0.95,
+    workers: int | None = 1,
+    max_replications: int = 40,
+    seed: int = 2025,
+    progress: Callable[[str, int, bool | None, int], None] | None = None,
+) -> StaffingAnswer:
+    """The fewest ``staff.caseworkers`` for which every target holds, per policy.
+
+    A level meets the targets when each metric's one-sided Student-t bound
+    over replications lies on the right side of its target; levels are
+    scanned upward from ``lo`` with replications added where undecided.
+
+    Args:
+        config: the office (see :func:`officeq.load_config`).
+        targets: e.g. ``["inquiry_sla_hit_rate>=0.9", "followup_backlog_mean<=50"]``.
+        policies: policies to size (default: the config's).
+        lo, hi: the staffing range searched.
+        confidence: level of each one-sided Student-t bound.
+        workers: processes (1: in this process; None: all cores).
+        max_replications: replications per level at most.
+        seed: the replications' base seed (common random numbers across levels).
+        progress: called with (policy, caseworkers, verdict, replications) per level.
+
+    Raises:
+        ValueError: a target that cannot be parsed, an unknown policy, ``lo > hi``.
+    """
+    from officeq.config.schema import POLICY_NAMES
+    from officeq.experiments.advisor import advise, analytic_baseline, parse_target
+    from officeq.experiments.sweep import make_executor, summary_of
+
+    cfg = config if isinstance(config, Config) else _load_config(config)
+    if lo > hi:
+        raise ValueError(f"lo {lo} is above hi {hi}")
+    groups = tuple(cfg.work.followup.groups)
+    parsed = [parse_target(t, groups) for t in targets]
+    if not parsed:
+        raise ValueError("give at least one target (e.g. 'inquiry_sla_hit_rate>=0.9')")
+    for p in policies or ():
+        if p not in POLICY_NAMES:
+            raise ValueError(f"unknown policy {p!r}; choose one of {', '.join(POLICY_NAMES)}")
+    advice = {}
+    with make_executor("local", workers) as executor:
+
+        def runner(configs: list[Config]) -> list[dict[str, float | None]]:
+            return list(executor.map(summary_of, configs))
+
+        for name in list(policies or [cfg.policy.name]):
+            policy_cfg = cfg.model_copy(
+                update={"policy": cfg.policy.model_copy(update={"name": name})}
+            )
+
+            def report(c: int, verdict: bool | None, runs: int, name: str = name) -> None:
+                if progress is not None:
+                    progress(name, c, verdict, runs)
+
+            advice[name] = advise(
+                policy_cfg,
+                parsed,
+                runner,
+                lo=lo,
+                hi=hi,
+                confidence=confidence,
+                seed=seed,
+                cap=max_replications,
+                progress=report,
+            )
+    analytic = analytic_baseline(cfg, parsed)
+    return StaffingAnswer(parsed, confidence, advice, analytic, cfg, (lo, hi))

@@ -1,0 +1,161 @@
+"""A sweep from Python: an experiment spec run over an executor, as DataFrames."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from officeq.experiments.spec import Experiment
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """The tables of a sweep (the same as ``officeq sweep`` writes).
+
+    Attributes:
+        experiment: the expanded spec (its scenarios and fingerprint).
+        runs: one row per scenario × replication: context columns and every metric.
+        daily: every run's daily series with the same context columns.
+        summary: per scenario and metric: mean, sd, 95% interval, half-width, n.
+        out: the folder written, or None.
+    """
+
+    experiment: Experiment
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    summary: pd.DataFrame
+    out: Path | None = None
+
+    def means(self, metric: str) -> pd.DataFrame:
+        """One row per scenario: ``metric``'s mean and 95% interval."""
+        s = self.summary
+        return s[s["metric"] == metric].drop(columns="metric").reset_index(drop=True)
+
+
+class SweepError(ValueError):
+    """Arguments of :func:`sweep` that cannot work together (said in one line)."""
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl-C; ``stored`` runs are kept in ``out`` for ``resume=True``."""
+
+    def __init__(self, stored: int, out: Path | None) -> None:
+        super().__init__(f"interrupted: {stored} runs stored")
+        self.stored, self.out = stored, out
+
+
+def sweep(
+    spec: str | Path | Mapping[str, Any] | Experiment,
+    workers: int | None = 1,
+    executor: Executor | str | None = None,
+    out: str | Path | None = None,
+    *,
+    replications: int | None = None,
+    resume: bool = False,
+    scheduler: str | None = None,
+    target_half_width: float | None = None,
+    metric: str | None = None,
+    max_replications: int = 200,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Run an experiment spec: every scenario × replication, with common random numbers.
+
+    Args:
+        spec: the experiment spec file (YAML), a dict of its fields (paths
+            relative to the working directory), or one already loaded
+            (:func:`officeq.experiments.spec.load_spec`).
+        workers: processes for the local executor (1: in this process; None: all cores).
+        executor: a ``concurrent.futures.Executor`` to run on (e.g. a Dask client's
+            ``get_executor()``), or ``"local"``/``"dask"``; default local.
+        out: a folder to keep the run store and write the tables to (resumable);
+            None keeps everything in memory.
+        replications: replaces the spec's count.
+        resume: continue a sweep stored in ``out``.
+        scheduler: an existing Dask scheduler address (``tcp://host:port``).
+        target_half_width, metric: add replications per scenario until ``metric``'s
+            relative 95% half-width is at most this (capped by ``max_replications``).
+        progress: called with (runs done, runs planned) at the start and after each run.
+
+    Results are the same whatever the executor and the number of workers.
+
+    Raises:
+        officeq.ConfigError: a spec that does not validate.
+        SweepError: a target without a metric, or an unknown metric.
+        officeq.experiments.store.StoreError: ``out`` holds another sweep, or one
+            already (without ``resume``).
+        SweepInterrupted: on Ctrl-C; the runs done so far stay in ``out``.
+    """
+    from officeq.experiments.results import daily_table, runs_table, summary_table
+    from officeq.experiments.spec import Experiment, load_spec
+    from officeq.experiments.store import Store
+    from officeq.experiments.sweep import Target, execute, make_executor, more_replications, plan
+    from officeq.measure.summary import summary_keys
+
+    exp = spec if isinstance(spec, Experiment) else load_spec(spec, replications)
+    target = None
+    if target_half_width is not None or metric is not None:
+        if target_half_width is None or metric is None:
+            raise SweepError("--target-half-width and --metric go together")
+        if metric not in summary_keys(exp.scenarios[0].config.work.followup.groups):
+            raise SweepError(f"--metric: unknown metric {metric!r} (summary.json has the names)")
+        target = Target(metric, target_half_width, max_replications)
+    out_dir = Path(out) if out is not None else None
+    store = Store(out_dir / "store.sqlite" if out_dir else None, exp.fingerprint, resume)
+    reps = exp.replications(replications)
+    todo = plan(exp, reps, store.done())
+    total = len(exp.scenarios) * reps
+    counter = _Counter(total, total - len(todo), progress)
+    counter.report_now()
+    try:
+        with _executor(executor, workers, scheduler, make_executor) as ex:
+            execute(todo, ex, store, counter.step)
+            while target is not None:
+                need = more_replications(exp, store, target)
+                if not need:
+                    break
+                todo = plan(exp, reps, store.done(), upto=need)
+                counter.total += len(todo)
+                execute(todo, ex, store, counter.step)
+    except KeyboardInterrupt:
+        stored = len(store.done())
+        store.close()
+        raise SweepInterrupted(stored, out_dir) from None
+    runs = runs_table(exp, store.runs())
+    daily = daily_table(exp, store.daily())
+    store.close()
+    summary = summary_table(runs, exp)
+    if out_dir is not None:
+        from officeq.experiments.output import write_sweep
+
+        resolved = dict(exp.resolved, spec_file=exp.source, fingerprint=exp.fingerprint)
+        write_sweep(out_dir, runs, daily, summary, resolved)
+    return SweepResult(exp, runs, daily, summary, out_dir)
+
+
+@dataclass
+class _Counter:
+    total: int
+    done: int
+    report: Callable[[int, int], None] | None
+
+    def step(self) -> None:
+        self.done += 1
+        self.report_now()
+
+    def report_now(self) -> None:
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+
+def _executor(executor: Executor | str | None, workers: int | None, scheduler, make):  # type: ignore[no-untyped-def]
+    """A context manager yielding the executor to use."""
+    if isinstance(executor, Executor):
+        return contextlib.nullcontext(executor)
+    return make(executor or "local", workers, scheduler)
