@@ -2,7 +2,7 @@
 
 One frozen pydantic model tree, checked once at the edge (``extra="forbid"``).
 Field names carry their unit (``sla_hours``, ``interval_days``,
-``duration_minutes``). Defaults follow ``shared/calibration.md``; the row is
+``duration_minutes``). Defaults follow ``docs/calibration.md``; the row is
 named beside each default. Reading YAML files lives in :mod:`officeq.config.loading`.
 """
 
