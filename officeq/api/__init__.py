@@ -15,12 +15,13 @@ need them. This room sits above figures and below the CLI in the flow.
 
 from officeq.api.basics import ConfigLike, load_config, run
 from officeq.api.plotting import plot
-from officeq.api.staffing import StaffingAnswer, staff
+from officeq.api.staffing import StaffingAnswer, StaffingError, staff
 from officeq.api.sweeping import SweepError, SweepInterrupted, SweepResult, sweep
 
 __all__ = [
     "ConfigLike",
     "StaffingAnswer",
+    "StaffingError",
     "SweepError",
     "SweepInterrupted",
     "SweepResult",

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from officeq.experiments.advisor import Advice, Analytic, TargetSpec
 
 
+class StaffingError(ValueError):
+    """Arguments of :func:`staff` that cannot work (said in one line)."""
+
+
 @dataclass(frozen=True)
 class StaffingAnswer:
     """The staffing advisor's answer.
@@ -103,7 +107,8 @@ def staff(
         progress: called with (policy, caseworkers, verdict, replications) per level.
 
     Raises:
-        ValueError: a target that cannot be parsed, an unknown policy, ``lo > hi``.
+        StaffingError: a target that cannot be parsed, no target, an unknown
+            policy, ``lo > hi`` (a ValueError, checked before anything runs).
     """
     from officeq.config.schema import POLICY_NAMES
     from officeq.experiments.advisor import advise, analytic_baseline, parse_target
@@ -111,14 +116,19 @@ def staff(
 
     cfg = config if isinstance(config, Config) else _load_config(config)
     if lo > hi:
-        raise ValueError(f"lo {lo} is above hi {hi}")
+        raise StaffingError(f"lo (--min) {lo} is above hi (--max) {hi}")
     groups = tuple(cfg.work.followup.groups)
-    parsed = [parse_target(t, groups) for t in targets]
+    try:
+        parsed = [parse_target(t, groups) for t in targets]
+    except ValueError as e:
+        raise StaffingError(str(e)) from None
     if not parsed:
-        raise ValueError("give at least one target (e.g. 'inquiry_sla_hit_rate>=0.9')")
+        raise StaffingError("give at least one target (e.g. 'inquiry_sla_hit_rate>=0.9')")
     for p in policies or ():
         if p not in POLICY_NAMES:
-            raise ValueError(f"unknown policy {p!r}; choose one of {', '.join(POLICY_NAMES)}")
+            raise StaffingError(
+                f"unknown policy {p!r} (--policy); choose one of {', '.join(POLICY_NAMES)}"
+            )
     advice = {}
     with make_executor("local", workers) as executor:
 

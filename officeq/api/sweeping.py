@@ -95,7 +95,7 @@ def sweep(
     from officeq.experiments.results import daily_table, runs_table, summary_table
     from officeq.experiments.spec import Experiment, load_spec
     from officeq.experiments.store import Store
-    from officeq.experiments.sweep import Target, execute, make_executor, more_replications, plan
+    from officeq.experiments.sweep import Target, execute, more_replications, plan
     from officeq.measure.summary import summary_keys
 
     exp = spec if isinstance(spec, Experiment) else load_spec(spec, replications)
@@ -114,7 +114,7 @@ def sweep(
     counter = _Counter(total, total - len(todo), progress)
     counter.report_now()
     try:
-        with _executor(executor, workers, scheduler, make_executor) as ex:
+        with _executor(executor, workers, scheduler) as ex:
             execute(todo, ex, store, counter.step)
             while target is not None:
                 need = more_replications(exp, store, target)
@@ -154,8 +154,12 @@ class _Counter:
             self.report(self.done, self.total)
 
 
-def _executor(executor: Executor | str | None, workers: int | None, scheduler, make):  # type: ignore[no-untyped-def]
-    """A context manager yielding the executor to use."""
+def _executor(
+    executor: Executor | str | None, workers: int | None, scheduler: str | None
+) -> contextlib.AbstractContextManager[Executor]:
+    """A context manager yielding the executor to use (one given is not shut down)."""
+    from officeq.experiments.sweep import make_executor
+
     if isinstance(executor, Executor):
         return contextlib.nullcontext(executor)
-    return make(executor or "local", workers, scheduler)
+    return make_executor(executor or "local", workers, scheduler)

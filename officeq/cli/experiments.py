@@ -136,6 +136,7 @@ def sweep_cmd(
     """Run every scenario × replication of the experiment in SPEC."""
     from officeq.api import SweepError, SweepInterrupted, sweep
     from officeq.config.loading import ConfigError
+    from officeq.experiments.output import SWEEP_FILES
     from officeq.experiments.spec import load_spec
     from officeq.experiments.store import StoreError
 
@@ -173,9 +174,7 @@ def sweep_cmd(
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
     console.print(
-        f"{len(result.runs)} runs; wrote runs.parquet, daily.parquet, summary.csv, "
-        f"spec.resolved.yaml to {out_dir}",
-        highlight=False,
+        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)} to {out_dir}", highlight=False
     )
 
 

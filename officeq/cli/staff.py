@@ -81,8 +81,6 @@ def staff_cmd(
     office and whose `targets:` block lists targets.
     """
     from officeq.config.loading import ConfigError, read_yaml
-    from officeq.config.schema import POLICY_NAMES
-    from officeq.experiments.advisor import parse_target
 
     seed = 2025
     spec_targets: list[str] = []
@@ -103,19 +101,7 @@ def staff_cmd(
             fail(f"{config}: --set works on office configs; put overrides in the spec's grid")
     else:
         cfg = load(config, overrides)
-    if lo > hi:
-        fail(f"--min {lo} is above --max {hi}")
-    groups = tuple(cfg.work.followup.groups)
-    try:
-        parsed = [parse_target(t, groups) for t in (*spec_targets, *targets)]
-    except ValueError as e:
-        fail(f"{config}: {e}")
-    if not parsed:
-        fail("give at least one --target (e.g. --target 'inquiry_sla_hit_rate>=0.9')")
-    for p in policies:
-        if p not in POLICY_NAMES:
-            fail(f"--policy: unknown policy {p!r}; choose one of {', '.join(POLICY_NAMES)}")
-    from officeq.api import staff
+    from officeq.api import StaffingError, staff
 
     def report(name: str, c: int, verdict: bool | None, runs: int) -> None:
         word = {True: "meets", False: "misses"}.get(verdict, "undecided")
@@ -123,19 +109,22 @@ def staff_cmd(
             f"{name}: {c} caseworkers {word} the targets ({runs} replications)", highlight=False
         )
 
-    answer = staff(
-        cfg,
-        [*spec_targets, *targets],
-        policies=list(policies) or None,
-        lo=lo,
-        hi=hi,
-        confidence=confidence,
-        workers=workers,
-        max_replications=max_replications,
-        seed=seed,
-        progress=report,
-    )
-    results, analytic = answer.advice, answer.analytic
+    try:
+        answer = staff(
+            cfg,
+            [*spec_targets, *targets],
+            policies=list(policies) or None,
+            lo=lo,
+            hi=hi,
+            confidence=confidence,
+            workers=workers,
+            max_replications=max_replications,
+            seed=seed,
+            progress=report,
+        )
+    except StaffingError as e:
+        fail(f"{config}: {e}")
+    results, analytic, parsed = answer.advice, answer.analytic, answer.targets
     grid_runs = (hi - lo + 1) * 20
     if out is not None:
         _write_curve(out, answer)

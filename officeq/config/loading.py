@@ -68,18 +68,24 @@ def read_config(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, An
     A config may start from another (its path relative to this file) and
     change only what differs; sections merge field by field.
     """
-    data = read_yaml(path)
+    here = (*_chain, Path(path).resolve())
+    return _extend(read_yaml(path), str(path), Path(path).parent, here)
+
+
+def _extend(
+    data: dict[str, Any], source: str, root: Path, chain: tuple[Path, ...]
+) -> dict[str, Any]:
+    """``data`` merged over the config its ``extends`` names (relative to ``root``)."""
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if not isinstance(parent, str):
-        raise ConfigError(str(path), "extends", "must be the path of another config file")
-    parent_path = (Path(path).parent / parent).resolve()
-    if parent_path in _chain or parent_path == Path(path).resolve():
-        raise ConfigError(str(path), "extends", f"{parent!r} extends this file again (a cycle)")
+        raise ConfigError(source, "extends", "must be the path of another config file")
+    parent_path = (root / parent).resolve()
+    if parent_path in chain:
+        raise ConfigError(source, "extends", f"{parent!r} extends this file again (a cycle)")
     if not parent_path.is_file():
-        raise ConfigError(str(path), "extends", f"config {parent!r} not found")
-    chain = (*_chain, Path(path).resolve())
+        raise ConfigError(source, "extends", f"config {parent!r} not found")
     return merge(read_config(parent_path, chain), data)
 
 
@@ -177,7 +183,7 @@ def load_config(
     if isinstance(source, Config):
         name, data = "<config>", source.model_dump(mode="json")
     elif isinstance(source, Mapping):
-        name, data = "<dict>", _read_mapping(source)
+        name, data = "<dict>", _extend(copy.deepcopy(dict(source)), "<dict>", Path.cwd(), ())
     else:
         name, data = str(source), read_config(source)
     pairs = [parse_override(o, name) for o in overrides]
@@ -190,17 +196,6 @@ def load_config(
         data = validate(data, name).model_dump(mode="json")
     data = apply_overrides(data, pairs, name)
     return validate(data, name, [p for p, _ in pairs])
-
-
-def _read_mapping(source: Mapping[str, Any]) -> dict[str, Any]:
-    """A dict's config fields, with ``extends`` resolved from the working directory."""
-    data = copy.deepcopy(dict(source))
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str | Path) or not Path(parent).is_file():
-        raise ConfigError("<dict>", "extends", f"config {parent!r} not found")
-    return merge(read_config(parent), data)
 
 
 def dump_config(cfg: Config) -> str:

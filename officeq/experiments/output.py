@@ -9,6 +9,8 @@ import yaml
 
 from officeq.measure.output import atomic_write
 
+SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv", "spec.resolved.yaml")
+
 
 def write_sweep(
     out_dir: str | Path,
@@ -21,12 +23,12 @@ def write_sweep(
     each replaced atomically."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "runs.parquet": lambda p: runs.to_parquet(p, index=False),
-        "daily.parquet": lambda p: daily.to_parquet(p, index=False),
-        "summary.csv": lambda p: summary.to_csv(p, index=False),
-        "spec.resolved.yaml": lambda p: p.write_text(
+    writers = (
+        lambda p: runs.to_parquet(p, index=False),
+        lambda p: daily.to_parquet(p, index=False),
+        lambda p: summary.to_csv(p, index=False),
+        lambda p: p.write_text(
             yaml.safe_dump(resolved_spec, sort_keys=False, allow_unicode=True), encoding="utf-8"
         ),
-    }
-    return [atomic_write(out / name, write) for name, write in files.items()]
+    )
+    return [atomic_write(out / n, w) for n, w in zip(SWEEP_FILES, writers, strict=True)]
