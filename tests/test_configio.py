@@ -149,8 +149,10 @@ def test_load_config_fields_replace_top_level(tmp_path: Path) -> None:
     assert (cfg.seed, cfg.horizon_days, cfg.warmup_days) == (9, 100, 2)
 
 
-def test_load_config_empty_file_gives_defaults(tmp_path: Path) -> None:
-    assert load_config(write(tmp_path, "")) == Config()
+def test_load_config_refuses_an_empty_file(tmp_path: Path) -> None:
+    for text in ("", "# only a comment\n", "{}\n"):
+        with pytest.raises(ConfigError, match="empty config"):
+            load_config(write(tmp_path, text))
 
 
 def test_load_config_override_repairs_invalid_file(tmp_path: Path) -> None:

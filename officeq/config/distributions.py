@@ -12,17 +12,19 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+from officeq.config.base import MAX_CV, MAX_DIST_PARAMETER, StrictModel
+
+_BIG = MAX_DIST_PARAMETER
+MAX_EMPIRICAL_VALUES = 1_000_000
 
 
-class Exponential(BaseModel):
+class Exponential(StrictModel):
     """Exponential with the given mean (coefficient of variation 1)."""
 
-    model_config = _FROZEN
     dist: Literal["exponential"] = "exponential"
-    mean: float = Field(gt=0)
+    mean: float = Field(gt=0, le=_BIG)
 
     def mean_value(self) -> float:
         return self.mean
@@ -31,13 +33,12 @@ class Exponential(BaseModel):
         return rng.exponential(self.mean, n)
 
 
-class LogNormal(BaseModel):
+class LogNormal(StrictModel):
     """Lognormal given by its mean and coefficient of variation (sd / mean)."""
 
-    model_config = _FROZEN
     dist: Literal["lognormal"] = "lognormal"
-    mean: float = Field(gt=0)
-    cv: float = Field(gt=0)
+    mean: float = Field(gt=0, le=_BIG)
+    cv: float = Field(gt=0, le=MAX_CV)
 
     def mean_value(self) -> float:
         return self.mean
@@ -48,13 +49,12 @@ class LogNormal(BaseModel):
         return rng.lognormal(mu, math.sqrt(sigma2), n)
 
 
-class Gamma(BaseModel):
+class Gamma(StrictModel):
     """Gamma given by its mean and coefficient of variation (shape = 1/cv²)."""
 
-    model_config = _FROZEN
     dist: Literal["gamma"] = "gamma"
-    mean: float = Field(gt=0)
-    cv: float = Field(gt=0)
+    mean: float = Field(gt=0, le=_BIG)
+    cv: float = Field(gt=0, le=MAX_CV)
 
     def mean_value(self) -> float:
         return self.mean
@@ -64,12 +64,11 @@ class Gamma(BaseModel):
         return rng.gamma(shape, self.mean / shape, n)
 
 
-class Fixed(BaseModel):
+class Fixed(StrictModel):
     """Always the same value."""
 
-    model_config = _FROZEN
     dist: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=_BIG)
 
     def mean_value(self) -> float:
         return self.value
@@ -78,13 +77,12 @@ class Fixed(BaseModel):
         return np.full(n, self.value)
 
 
-class Uniform(BaseModel):
+class Uniform(StrictModel):
     """Uniform between ``low`` and ``high``."""
 
-    model_config = _FROZEN
     dist: Literal["uniform"] = "uniform"
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=_BIG)
+    high: float = Field(ge=0, le=_BIG)
 
     @field_validator("high")
     @classmethod
@@ -101,18 +99,24 @@ class Uniform(BaseModel):
         return rng.uniform(self.low, self.high, n)
 
 
-class Empirical(BaseModel):
+class Empirical(StrictModel):
     """Resamples uniformly from a list of observed values."""
 
-    model_config = _FROZEN
     dist: Literal["empirical"] = "empirical"
-    values: tuple[float, ...] = Field(min_length=1)
+    values: tuple[float, ...] = Field(min_length=1, max_length=MAX_EMPIRICAL_VALUES)
 
     @field_validator("values")
     @classmethod
     def _non_negative(cls, values: tuple[float, ...]) -> tuple[float, ...]:
-        if any(v < 0 or not math.isfinite(v) for v in values):
-            raise ValueError("values must be finite and non-negative")
+        if any(not 0 <= v <= _BIG for v in values):
+            raise ValueError(f"values must be finite, non-negative and at most {_BIG:g}")
+        return values
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _numbers(cls, values: object) -> object:
+        if isinstance(values, list | tuple) and any(isinstance(v, bool) for v in values):
+            raise ValueError("values must be numbers, not true/false")
         return values
 
     def mean_value(self) -> float:

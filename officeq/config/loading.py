@@ -16,7 +16,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from officeq.config.base import excerpt
 from officeq.config.schema import Config
+from officeq.config.yamlfile import describe_error, load_yaml
+
+MAX_FILE_BYTES = 20_000_000
+"""Largest config or spec file read (a long empirical distribution fits many times over)."""
+MAX_MESSAGE = 300
+"""Longest message of a :class:`ConfigError`, in characters."""
 
 
 class ConfigError(ValueError):
@@ -25,29 +32,42 @@ class ConfigError(ValueError):
     def __init__(self, source: str, field: str | None, message: str) -> None:
         self.source = source
         self.field = field
+        if len(message) > MAX_MESSAGE:  # one readable line, whatever the input held
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.message = message
         where = f"{source}: {field}" if field else source
         super().__init__(f"{where}: {message}")
 
 
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Load a YAML mapping, or raise :class:`ConfigError` naming the file."""
+def read_yaml(path: str | Path, what: str = "config") -> dict[str, Any]:
+    """Load a YAML mapping strictly, or raise :class:`ConfigError` naming the file.
+
+    ``what`` names the kind of file in the messages (``config``, ``spec``).
+    """
     p = Path(path)
+    if p.is_dir():
+        raise ConfigError(str(path), None, f"is a directory (give a {what} file)")
     if not p.is_file():
         raise ConfigError(str(path), None, "no such file")
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise ConfigError(
+            str(path),
+            None,
+            f"is {p.stat().st_size:,} bytes; a {what} file is at most "
+            f"{MAX_FILE_BYTES:,} (is this the right file?)",
+        )
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = load_yaml(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(e, "problem", e)
-        raise ConfigError(str(path), None, f"{line}not valid YAML ({problem})") from None
+        raise ConfigError(str(path), None, describe_error(e)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(str(path), None, f"cannot be read ({e})") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    except RecursionError:
+        raise ConfigError(str(path), None, "not valid YAML (nested too deeply)") from None
+    if not isinstance(data, dict | None):
         raise ConfigError(str(path), None, "must be a mapping of fields at the top level")
+    if not data:
+        raise ConfigError(str(path), None, f"empty {what} (no fields in it)")
     return data
 
 
@@ -96,9 +116,12 @@ def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
     if "=" not in text or not path or any(not part for part in path.split(".")):
         raise ConfigError(source, f"--set {text}", "must look like dotted.path=value")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        value = raw
+        value = load_yaml(raw) if raw.strip() else None
+    except yaml.YAMLError as e:
+        message = describe_error(e).removeprefix("line 1: ")
+        raise ConfigError(source, f"--set {path}", f"the value is {message}") from None
+    except RecursionError:
+        raise ConfigError(source, f"--set {path}", "the value is nested too deeply") from None
     return path, value
 
 
@@ -123,16 +146,22 @@ def apply_overrides(
     return out
 
 
+_DISTS = {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"}
+_TYPE_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "tuple", "date"}
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
+    """The user's dotted field path, without pydantic's internal union and type tags."""
     parts = []
     for item in loc:
         text = str(item)
-        # pydantic puts the chosen union member (e.g. 'lognormal') in the path
-        if text in {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"}:
+        # pydantic puts the union member tried ('lognormal', 'int', "literal['all']",
+        # 'function-after[...]', 'tuple[float, ...]') in the path
+        if text in _DISTS or text in _TYPE_TAGS:
             continue
-        if text.startswith("function-") or text in {"tuple[float, ...]", "dict[str,...]"}:
+        if "[" in text or text.startswith(("function-", "literal")):
             continue
-        parts.append(text)
+        parts.append(text if len(text) <= 40 else f"{text[:40]}…")
     return ".".join(parts)
 
 
@@ -143,7 +172,10 @@ def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()
     except ValidationError as e:
         errors = e.errors()
         first = errors[0]
-        field = _field_path(tuple(first["loc"]))
+        loc = tuple(first["loc"])
+        if first["type"] == "strict_kind":  # found by a model-level check: add the field
+            loc += (first["ctx"]["field"],)
+        field = _field_path(loc)
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown field (not in the config schema; check the spelling)"
@@ -154,7 +186,7 @@ def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()
             and not isinstance(first["input"], dict | list)
             and repr(first["input"]) not in message
         ):
-            message += f" (got {first['input']!r})"
+            message += f" (got {excerpt(first['input'])})"
         for p in set_paths:
             if field == p or field.startswith(p + ".") or p.startswith(field + "."):
                 field = f"--set {field}" if field else f"--set {p}"

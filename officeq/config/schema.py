@@ -9,12 +9,25 @@ named beside each default. Reading YAML files lives in :mod:`officeq.config.load
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from officeq.config.base import (
+    MAX_ARRIVALS_PER_DAY,
+    MAX_CASELOAD,
+    MAX_CASEWORKERS,
+    MAX_DAYS,
+    MAX_HOURS,
+    MAX_INTERVAL_DAYS,
+    MAX_MINUTES,
+    MAX_NAME,
+    MAX_PER_YEAR,
+    MAX_SEED,
+    StrictModel,
+    excerpt,
+)
 from officeq.config.distributions import Distribution, Exponential, Fixed, LogNormal
 from officeq.config.steering import (
     POLICY_NAMES,
@@ -31,11 +44,19 @@ QUEUE_CLASSES = ("income_support_urgent", "inquiry", "income_support", "followup
 """Work classes a policy can order: urgent applications are their own class."""
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+MAX_HOLIDAYS = 100_000
+MIN_START, MAX_START = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
-class _Model(BaseModel):
-    model_config = _FROZEN
+class _Model(StrictModel):
+    pass
+
+
+def _capped_mean(dist: Any, cap: float, unit: str) -> Any:
+    """``dist`` if its mean is at most ``cap`` (a larger mean is certainly a typo)."""
+    if dist.mean_value() > cap:
+        raise ValueError(f"mean {dist.mean_value():g} {unit} is more than {cap:g} {unit}")
+    return dist
 
 
 def parse_hours(text: str) -> tuple[float, float]:
@@ -77,7 +98,7 @@ class OpeningHours(_Model):
 class CalendarConfig(_Model):
     always_open: bool = False
     opening_hours: OpeningHours = OpeningHours()
-    holidays: tuple[str, ...] = ()
+    holidays: tuple[str, ...] = Field((), max_length=MAX_HOLIDAYS)
     """Closed dates: ``YYYY-MM-DD`` for one date, ``MM-DD`` for every year."""
 
     @field_validator("holidays", mode="before")
@@ -85,7 +106,11 @@ class CalendarConfig(_Model):
     def _dates(cls, values: Any) -> tuple[str, ...]:
         if not isinstance(values, list | tuple):
             raise ValueError("must be a list of dates")
+        if len(values) > MAX_HOLIDAYS:
+            raise ValueError(f"more than {MAX_HOLIDAYS:,} holidays")
         for v in values:
+            if not isinstance(v, str | dt.date) or isinstance(v, bool):
+                raise ValueError(f"holiday {excerpt(v)} is not YYYY-MM-DD or MM-DD")
             text = str(v)
             try:
                 if len(text) == 5:
@@ -93,7 +118,7 @@ class CalendarConfig(_Model):
                 else:
                     dt.date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"holiday {text!r} is not YYYY-MM-DD or MM-DD") from None
+                raise ValueError(f"holiday {excerpt(text)} is not YYYY-MM-DD or MM-DD") from None
         return tuple(str(v) for v in values)
 
     @model_validator(mode="after")
@@ -104,12 +129,12 @@ class CalendarConfig(_Model):
 
 
 class StaffConfig(_Model):
-    caseworkers: int = Field(18, ge=0)
+    caseworkers: int = Field(18, ge=0, le=MAX_CASEWORKERS)
     admin_share: float = Field(0.5, ge=0, lt=1)
     """Share of working time on admin and meetings, not client work (calibration #27)."""
     absence_rate: float = Field(0.07, ge=0, lt=1)
     """Share of days lost to sickness absence (calibration #25)."""
-    absence_spell_days_mean: float = Field(6.0, ge=1)
+    absence_spell_days_mean: float = Field(6.0, ge=1, le=MAX_DAYS)
     """Mean length of one absence spell in calendar days (assumption)."""
 
 
@@ -126,9 +151,11 @@ def _profile(values: Any, n: int, names: tuple[str, ...] | None) -> tuple[float,
             f"must be a list of {n} non-negative weights"
             + (" or a mapping mon..sun" if names else "")
         )
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        raise ValueError("weights must be numbers")
     out = tuple(float(v) for v in values)
-    if any(v < 0 or not math.isfinite(v) for v in out):
-        raise ValueError("weights must be finite and non-negative")
+    if any(not 0 <= v <= 1e9 for v in out):
+        raise ValueError("weights must be finite, non-negative and at most 1e9")
     if sum(out) <= 0:
         raise ValueError("at least one weight must be positive")
     return out
@@ -137,7 +164,7 @@ def _profile(values: Any, n: int, names: tuple[str, ...] | None) -> tuple[float,
 class ArrivalStream(_Model):
     """A Poisson arrival stream with weekday and hour-of-day profiles."""
 
-    arrivals_per_day: float = Field(0.0, ge=0)
+    arrivals_per_day: float = Field(0.0, ge=0, le=MAX_ARRIVALS_PER_DAY)
     """Mean arrivals per working day; a week brings this times its open weekdays."""
     weekday_profile: tuple[float, ...] | None = None
     """Relative volume Mon..Sun (7 weights or a mapping); null: flat."""
@@ -148,6 +175,11 @@ class ArrivalStream(_Model):
     digital_hour_profile: tuple[float, ...] | None = None
     """Relative volume per hour 0..23 of digital arrivals; null: flat."""
     duration_minutes: Distribution = Exponential(mean=10)
+
+    @field_validator("duration_minutes")
+    @classmethod
+    def _duration(cls, v: Any) -> Any:
+        return _capped_mean(v, MAX_MINUTES, "minutes")
 
     @field_validator("weekday_profile", mode="before")
     @classmethod
@@ -163,20 +195,20 @@ class ArrivalStream(_Model):
 class InquiryConfig(ArrivalStream):
     """Phone callbacks and digital messages that must be answered within an SLA."""
 
-    arrivals_per_day: float = Field(120.0, ge=0)
+    arrivals_per_day: float = Field(120.0, ge=0, le=MAX_ARRIVALS_PER_DAY)
     duration_minutes: Distribution = LogNormal(mean=8, cv=0.6)  # calibration #11, #23
-    sla_hours: float = Field(48.0, gt=0)  # calibration #9
+    sla_hours: float = Field(48.0, gt=0, le=MAX_HOURS)  # calibration #9
     sla_clock: Literal["calendar", "business"] = "calendar"
 
 
 class IncomeSupportConfig(ArrivalStream):
     """Applications for financial social assistance that need a decision."""
 
-    arrivals_per_day: float = Field(14.0, ge=0)  # calibration #13, #18
+    arrivals_per_day: float = Field(14.0, ge=0, le=MAX_ARRIVALS_PER_DAY)  # calibration #13, #18
     duration_minutes: Distribution = LogNormal(mean=45, cv=0.4)  # calibration #23
-    deadline_days: float = Field(21.0, gt=0)  # calibration #15
+    deadline_days: float = Field(21.0, gt=0, le=MAX_DAYS)  # calibration #15
     urgent_share: float = Field(0.1, ge=0, le=1)  # assumption
-    urgent_deadline_hours: float = Field(48.0, gt=0)  # calibration #15
+    urgent_deadline_hours: float = Field(48.0, gt=0, le=MAX_HOURS)  # calibration #15
 
 
 class FollowupGroup(_Model):
@@ -185,8 +217,8 @@ class FollowupGroup(_Model):
     share: float = Field(ge=0, le=1)
     interval_days: Distribution
     duration_minutes: Distribution
-    exit_to_work_per_year: float = Field(0.0, ge=0)
-    exit_other_per_year: float = Field(0.0, ge=0)
+    exit_to_work_per_year: float = Field(0.0, ge=0, le=MAX_PER_YEAR)
+    exit_other_per_year: float = Field(0.0, ge=0, le=MAX_PER_YEAR)
 
     @field_validator("interval_days", mode="before")
     @classmethod
@@ -202,7 +234,12 @@ class FollowupGroup(_Model):
     def _positive_mean(cls, v: Any) -> Any:
         if v.mean_value() <= 0:
             raise ValueError("interval_days must have a positive mean")
-        return v
+        return _capped_mean(v, MAX_INTERVAL_DAYS, "days")
+
+    @field_validator("duration_minutes")
+    @classmethod
+    def _duration(cls, v: Any) -> Any:
+        return _capped_mean(v, MAX_MINUTES, "minutes")
 
 
 def _default_groups() -> dict[str, FollowupGroup]:
@@ -228,8 +265,8 @@ def _default_groups() -> dict[str, FollowupGroup]:
 class FollowupConfig(_Model):
     """The caseload of users in need groups, each due for follow-up at intervals."""
 
-    caseload: int = Field(1000, ge=0)  # calibration #5
-    new_users_per_year: float | None = Field(None, ge=0)
+    caseload: int = Field(1000, ge=0, le=MAX_CASELOAD)  # calibration #5
+    new_users_per_year: float | None = Field(None, ge=0, le=MAX_CASELOAD)
     """New users per year, split by group share; null: replace exits (a steady caseload)."""
     groups: dict[str, FollowupGroup] = Field(default_factory=_default_groups)
     outcomes: OutcomesConfig = OutcomesConfig()
@@ -262,7 +299,7 @@ class PolicyConfig(_Model):
     """strict_priority: work classes, highest priority first; missing ones come last."""
     followup_share: float = Field(0.3, ge=0, le=1)
     """protected_followup: share of each caseworker's client time reserved for follow-up."""
-    slack_margin_hours: float = Field(8.0, ge=0)
+    slack_margin_hours: float = Field(8.0, ge=0, le=MAX_HOURS)
     """needs_based: deadline work is taken first once its slack is below this."""
     need_order: tuple[str, ...] | None = None
     """needs_based: need groups, most vulnerable first; null: specially_adapted,
@@ -290,13 +327,13 @@ DEFAULT_NEED_ORDER = ("specially_adapted", "permanently_adapted", "situational",
 class Config(_Model):
     """One office, one run: everything the model needs."""
 
-    name: str = "office"
-    seed: int = Field(1, ge=0)
-    start_date: dt.date = dt.date(2025, 1, 6)
+    name: str = Field("office", max_length=MAX_NAME)
+    seed: int = Field(1, ge=0, le=MAX_SEED)
+    start_date: dt.date = Field(dt.date(2025, 1, 6), ge=MIN_START, le=MAX_START)
     """Date of simulated day 0 (sets weekdays, holidays and months)."""
-    horizon_days: float = Field(365.0, gt=0)
+    horizon_days: float = Field(365.0, gt=0, le=MAX_DAYS)
     """Length of the whole run, warm-up included."""
-    warmup_days: float = Field(60.0, ge=0)
+    warmup_days: float = Field(60.0, ge=0, le=MAX_DAYS)
     """Days at the start that metrics leave out."""
     calendar: CalendarConfig = CalendarConfig()
     staff: StaffConfig = StaffConfig()

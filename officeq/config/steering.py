@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from officeq.config.base import MAX_CASEWORKERS, MAX_DAYS, MAX_HOURS, StrictModel
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POLICY_NAMES = ("fifo", "deadline_first", "strict_priority", "protected_followup", "needs_based")
@@ -34,11 +36,12 @@ INDICATORS = {
 }
 """Indicator names a scorecard can hold, and what each measures."""
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+MAX_FAILURE_DEMAND = 50.0
+"""Most extra inquiries per overdue user per week (seven a day)."""
 
 
-class _Model(BaseModel):
-    model_config = _FROZEN
+class _Model(StrictModel):
+    pass
 
 
 class Indicator(_Model):
@@ -62,25 +65,34 @@ class ReviewConfig(_Model):
     cadence: Literal["daily", "weekly"] = "weekly"
     """Review after every working day, or after the working day named by ``weekday``."""
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "fri"
-    grace_days: int = Field(3, ge=0)
+    grace_days: int = Field(3, ge=0, le=31)
     """Working days into a month before a projection is trusted."""
     redirect_caseworkers: int | Literal["all"] = 0
     """Caseworkers a directive moves to the lagging work; 0: no mid-month redirection."""
-    directive_days: int = Field(5, ge=1)
+    directive_days: int = Field(5, ge=1, le=261)
     """Working days a directive lasts; planned follow-up in that time is cancelled."""
     threshold_effect: bool = False
     """Hood's threshold effect: work whose indicator is safely met waits behind follow-up."""
-    safe_margin: float = Field(0.03, ge=0)
+    safe_margin: float = Field(0.03, ge=0, le=1)
     """Safely met: projected at least target x (1 + safe_margin)."""
-    relaxed_slack_hours: float = Field(0.0, ge=0)
+    relaxed_slack_hours: float = Field(0.0, ge=0, le=MAX_HOURS)
     """Relaxed work still comes first once its deadline is this close (0: it always
     waits behind due follow-up, the strong form of the threshold effect)."""
+
+    @field_validator("redirect_caseworkers", mode="before")
+    @classmethod
+    def _count_or_all(cls, v: object) -> object:
+        if isinstance(v, str) and v != "all":
+            raise ValueError(f"must be a count or 'all' (got {v[:40]!r})")
+        if isinstance(v, float) and not v.is_integer():
+            raise ValueError(f"must be a whole number or 'all' (got {v:g})")
+        return v
 
     @field_validator("redirect_caseworkers")
     @classmethod
     def _non_negative(cls, v: int | str) -> int | str:
-        if isinstance(v, int) and v < 0:
-            raise ValueError("must be 0 or more, or 'all'")
+        if isinstance(v, int) and not 0 <= v <= MAX_CASEWORKERS:
+            raise ValueError(f"must be from 0 to {MAX_CASEWORKERS}, or 'all'")
         return v
 
 
@@ -89,7 +101,7 @@ class GamingConfig(_Model):
 
     short_contacts: bool = False
     """Meet a contact-rate shortfall with short contacts that count but are not follow-up."""
-    short_contact_minutes: float = Field(10.0, gt=0)
+    short_contact_minutes: float = Field(10.0, gt=0, le=480)
     short_contact_share: float = Field(1.0, ge=0, le=1)
     """Share of the projected shortfall (in users) turned into short contacts."""
     creaming: bool = False
@@ -135,16 +147,16 @@ class OutcomesConfig(_Model):
     Austrian RCT). 0 leaves exits to work independent of follow-up.
     """
 
-    session_effect: float = Field(0.0, ge=0)
+    session_effect: float = Field(0.0, ge=0, le=100)
     """Relative rise of the exit-to-work rate after a substantive session (0.5: +50%)."""
-    effect_days: float = Field(90.0, gt=0)
+    effect_days: float = Field(90.0, gt=0, le=MAX_DAYS)
     """How long the rise lasts after each session."""
 
 
 class FailureDemandConfig(_Model):
     """Overdue users call and write: extra inquiries (calibration insight 5, #35; A)."""
 
-    inquiries_per_user_week: float = Field(0.0, ge=0)
+    inquiries_per_user_week: float = Field(0.0, ge=0, le=MAX_FAILURE_DEMAND)
     """Extra inquiries per overdue user per week, once past ``grace_days``; 0: off."""
-    grace_days: float = Field(7.0, ge=0)
+    grace_days: float = Field(7.0, ge=0, le=MAX_DAYS)
     """Days overdue before a user starts to chase."""

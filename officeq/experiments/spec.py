@@ -13,41 +13,66 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from officeq.config.base import MAX_DAYS, MAX_SEED, StrictModel, excerpt
 from officeq.config.loading import ConfigError, apply_overrides, read_config, read_yaml, validate
 from officeq.config.schema import Config
 
+MAX_REPLICATIONS = 10_000
+MAX_SCENARIOS = 100_000
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+"""A spec name is a plain folder name: it becomes ``results/<name>``."""
 
-class Spec(BaseModel):
+
+class Spec(StrictModel):
     """An experiment spec as written in ``experiments/*.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = "experiment"
     base: str
     """Config path, relative to the spec file."""
-    replications: int = Field(10, ge=1)
-    seed: int = Field(2025, ge=0)
-    horizon_days: float | None = Field(None, gt=0)
-    warmup_days: float | None = Field(None, ge=0)
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(2025, ge=0, le=MAX_SEED)
+    horizon_days: float | None = Field(None, gt=0, le=MAX_DAYS)
+    warmup_days: float | None = Field(None, ge=0, le=MAX_DAYS)
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
     targets: list[str] = Field(default_factory=list)
     """Targets for ``officeq staff``, e.g. ``inquiry_sla_hit_rate>=0.9``."""
 
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, name: str) -> str:
+        if not NAME.fullmatch(name) or ".." in name:
+            raise ValueError(
+                f"{excerpt(name)} must be a plain name (letters, digits, '-', '_', '.'; "
+                "at most 100): it names the results folder"
+            )
+        return name
+
     @field_validator("grid")
     @classmethod
     def _non_empty(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        size = 1
         for path, values in grid.items():
             if not values:
                 raise ValueError(f"{path}: give at least one value")
+            seen: dict[str, int] = {}
+            for i, v in enumerate(values):
+                key = json.dumps(v, sort_keys=True, default=str)
+                if key in seen:
+                    raise ValueError(f"{path}: value {excerpt(v)} is listed twice")
+                seen[key] = i
+            size *= len(values)
+        if size > MAX_SCENARIOS:
+            raise ValueError(f"{size:,} grid points; at most {MAX_SCENARIOS:,}")
         return grid
 
 
@@ -106,12 +131,14 @@ def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = N
     if isinstance(path, Mapping):
         source, raw, root = "<dict>", dict(path), Path.cwd()
     else:
-        source, raw, root = str(path), read_yaml(path), Path(path).parent
+        source, raw, root = str(path), read_yaml(path, "spec"), Path(path).parent
     try:
         spec = Spec.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
+        if err["type"] == "strict_kind":
+            loc = ".".join([*(str(x) for x in err["loc"]), err["ctx"]["field"]])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (a spec has name, base, replications, seed, horizon_days, "
