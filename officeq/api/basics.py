@@ -41,6 +41,7 @@ def run(
     *,
     overrides: Iterable[str] = (),
     progress: Callable[[float], None] | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Simulate one office to its horizon.
 
@@ -49,14 +50,25 @@ def run(
         seed: replaces the config's seed.
         overrides: ``--set``-style overrides applied first.
         progress: called with the fraction done after each simulated month.
+        force: run even when the run is estimated to take more than an hour or
+            half the machine's memory (:mod:`officeq.api.sizing`).
 
     Returns:
         A :class:`~officeq.measure.run.RunResult`: ``.summary`` (dict),
         ``.daily`` and ``.monthly`` (DataFrames, built on first use).
+
+    Raises:
+        officeq.ConfigError: a config that does not validate, or (``TooBigError``)
+            one too big to run without ``force``, naming the field.
     """
+    from officeq.api.sizing import check_run
     from officeq.measure.run import run as _run
 
     overrides = tuple(overrides)
     if not isinstance(config, Config) or overrides or seed is not None:
+        source = str(config) if isinstance(config, str | Path) else "<config>"
         config = _load_config(config, overrides, seed=seed)
+    else:
+        source = "<config>"
+    check_run(config, source, force)
     return _run(config, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officeq.api.basics import ConfigLike
@@ -88,6 +89,7 @@ def staff(
     max_replications: int = 40,
     seed: int = 2025,
     progress: Callable[[str, int, bool | None, int], None] | None = None,
+    force: bool = False,
 ) -> StaffingAnswer:
     """The fewest ``staff.caseworkers`` for which every target holds, per policy.
 
@@ -105,18 +107,33 @@ def staff(
         max_replications: replications per level at most.
         seed: the replications' base seed (common random numbers across levels).
         progress: called with (policy, caseworkers, verdict, replications) per level.
+        force: search even when a run at ``hi`` caseworkers is estimated to take
+            more than an hour or half the machine's memory.
 
     Raises:
         StaffingError: a target that cannot be parsed, no target, an unknown
             policy, ``lo > hi`` (a ValueError, checked before anything runs).
+        officeq.api.sizing.TooBigError: a run at ``hi`` too big without ``force``.
     """
+    from officeq.api.sizing import check_run
+    from officeq.config.base import MAX_CASEWORKERS
     from officeq.config.schema import POLICY_NAMES
     from officeq.experiments.advisor import advise, analytic_baseline, parse_target
+    from officeq.experiments.spec import MAX_REPLICATIONS
     from officeq.experiments.sweep import make_executor, summary_of
 
     cfg = config if isinstance(config, Config) else _load_config(config)
     if lo > hi:
         raise StaffingError(f"lo (--min) {lo} is above hi (--max) {hi}")
+    if hi > MAX_CASEWORKERS:
+        raise StaffingError(f"hi (--max) {hi} is above {MAX_CASEWORKERS:,} caseworkers")
+    if not 2 <= max_replications <= MAX_REPLICATIONS:
+        raise StaffingError(
+            f"max_replications {max_replications} is not from 2 to {MAX_REPLICATIONS:,}"
+        )
+    largest = cfg.model_copy(update={"staff": cfg.staff.model_copy(update={"caseworkers": hi})})
+    source = str(config) if isinstance(config, str | Path) else "<config>"
+    check_run(largest, source, force)
     groups = tuple(cfg.work.followup.groups)
     try:
         parsed = [parse_target(t, groups) for t in targets]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def sweep(
     metric: str | None = None,
     max_replications: int = 200,
     progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> SweepResult:
     """Run an experiment spec: every scenario × replication, with common random numbers.
 
@@ -82,23 +84,42 @@ def sweep(
         target_half_width, metric: add replications per scenario until ``metric``'s
             relative 95% half-width is at most this (capped by ``max_replications``).
         progress: called with (runs done, runs planned) at the start and after each run.
+        force: run even when a run is estimated to take more than an hour or half
+            the machine's memory, or a local sweep more than a day
+            (:mod:`officeq.api.sizing`).
 
     Results are the same whatever the executor and the number of workers.
 
     Raises:
-        officeq.ConfigError: a spec that does not validate.
+        officeq.ConfigError: a spec that does not validate, or (``TooBigError``)
+            a sweep too big to run without ``force``, naming the field.
         SweepError: a target without a metric, or an unknown metric.
         officeq.experiments.store.StoreError: ``out`` holds another sweep, or one
             already (without ``resume``).
         SweepInterrupted: on Ctrl-C; the runs done so far stay in ``out``.
     """
+    from officeq.api.sizing import check_sweep
     from officeq.experiments.results import daily_table, runs_table, summary_table
-    from officeq.experiments.spec import Experiment, load_spec
+    from officeq.experiments.spec import MAX_REPLICATIONS, Experiment, load_spec
     from officeq.experiments.store import Store
     from officeq.experiments.sweep import Target, execute, more_replications, plan
     from officeq.measure.summary import summary_keys
 
     exp = spec if isinstance(spec, Experiment) else load_spec(spec, replications)
+    if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
+        raise SweepError(f"--replications: {replications} is not from 1 to {MAX_REPLICATIONS:,}")
+    if not 2 <= max_replications <= MAX_REPLICATIONS:
+        raise SweepError(
+            f"--max-replications: {max_replications} is not from 2 to {MAX_REPLICATIONS:,}"
+        )
+    local = executor in (None, "local") and scheduler is None
+    check_sweep(
+        [(s.name, s.config) for s in exp.scenarios],
+        exp.replications(replications),
+        (workers or os.cpu_count() or 1) if local else None,
+        exp.source,
+        force,
+    )
     target = None
     if target_half_width is not None or metric is not None:
         if target_half_width is None or metric is None:

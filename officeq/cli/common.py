@@ -56,15 +56,29 @@ def progress_bar() -> Progress:
     )
 
 
+def check_size(cfg: Config, source: str, force: bool) -> None:
+    """Fail with one line naming the field when the run is too big (unless ``force``)."""
+    from officeq.api.sizing import TooBigError, check_run
+
+    try:
+        check_run(cfg, source, force)
+    except TooBigError as e:
+        fail(str(e))
+
+
 def run_with_progress(cfg: Config, label: str) -> RunResult:
-    """Run one office, with a progress bar when stderr is a terminal."""
+    """Run one office (its size already checked), with a progress bar on a terminal."""
     from officeq.api import run
 
     if not err_console.is_terminal:
-        return run(cfg)
+        return run(cfg, force=True)
     with progress_bar() as bar:
         task = bar.add_task(label, total=1.0)
-        return run(cfg, progress=lambda f: bar.update(task, completed=f))
+        return run(cfg, progress=lambda f: bar.update(task, completed=f), force=True)
+
+
+OPTION_NAMES = {"seed": "--seed", "horizon_days": "--days", "warmup_days": "--warmup-days"}
+"""The command-line option that sets each top-level field (named in errors)."""
 
 
 def load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:
@@ -72,7 +86,7 @@ def load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:
     from officeq.config.loading import ConfigError, load_config
 
     try:
-        return load_config(config, overrides, **fields)
+        return load_config(config, overrides, labels=OPTION_NAMES, **fields)
     except ConfigError as e:
         fail(str(e))
 
@@ -83,6 +97,12 @@ set_option = click.option(
     multiple=True,
     metavar="PATH=VALUE",
     help="Override a config field, e.g. --set staff.caseworkers=14 (repeatable).",
+)
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Run even when the size estimate says it would take more than an hour per run "
+    "(a day per local sweep) or half the machine's memory.",
 )
 workers_option = click.option(
     "--workers", type=click.IntRange(min=1), help="Processes (default: all cores)."

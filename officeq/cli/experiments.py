@@ -15,6 +15,7 @@ from officeq.cli.common import (
     console,
     err_console,
     fail,
+    force_option,
     load,
     progress_bar,
     set_option,
@@ -121,6 +122,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
     show_default=True,
     help="Cap on replications per scenario with --target-half-width.",
 )
+@force_option
 def sweep_cmd(
     spec: str,
     workers: int | None,
@@ -132,6 +134,7 @@ def sweep_cmd(
     target_half_width: float | None,
     metric: str | None,
     max_replications: int,
+    force: bool,
 ) -> None:
     """Run every scenario × replication of the experiment in SPEC."""
     from officeq.api import SweepError, SweepInterrupted, sweep
@@ -159,6 +162,7 @@ def sweep_cmd(
             metric=metric,
             max_replications=max_replications,
             progress=progress,
+            force=force,
         )
     except (ConfigError, SweepError, StoreError) as e:
         progress.close()

@@ -13,9 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from officeq.cli.common import (
+    check_size,
     console,
     err_console,
     fail,
+    force_option,
     load,
     progress_bar,
     run_with_progress,
@@ -188,6 +190,7 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
     type=click.Path(file_okay=False),
     help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml.",
 )
+@force_option
 def run_cmd(
     config: str,
     seed: int | None,
@@ -196,9 +199,11 @@ def run_cmd(
     overrides: tuple[str, ...],
     plots: bool,
     out: str | None,
+    force: bool,
 ) -> None:
     """Simulate the office in CONFIG and print its summary."""
     cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
+    check_size(cfg, config, force)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         fail(f"{out}: --out must be a folder")
     if plots and out is None:

@@ -10,7 +10,15 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from officeq.cli.common import console, err_console, fail, load, set_option, workers_option
+from officeq.cli.common import (
+    console,
+    err_console,
+    fail,
+    force_option,
+    load,
+    set_option,
+    workers_option,
+)
 
 if TYPE_CHECKING:
     from officeq.api import StaffingAnswer
@@ -62,6 +70,7 @@ def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @set_option
+@force_option
 def staff_cmd(
     config: str,
     targets: tuple[str, ...],
@@ -74,6 +83,7 @@ def staff_cmd(
     out: str | None,
     as_json: bool,
     overrides: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Find the fewest caseworkers for which every target holds, per policy.
 
@@ -121,9 +131,12 @@ def staff_cmd(
             max_replications=max_replications,
             seed=seed,
             progress=report,
+            force=force,
         )
     except StaffingError as e:
         fail(f"{config}: {e}")
+    except ConfigError as e:  # too big to run without --force
+        fail(f"{config}: {e.field}: {e.message}")
     results, analytic, parsed = answer.advice, answer.analytic, answer.targets
     grid_runs = (hi - lo + 1) * 20
     if out is not None:

@@ -165,8 +165,16 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()) -> Config:
-    """Validate raw data into a :class:`Config` or raise :class:`ConfigError`."""
+def validate(
+    data: Mapping[str, Any], source: str, set_paths: Iterable[str] | Mapping[str, str] = ()
+) -> Config:
+    """Validate raw data into a :class:`Config` or raise :class:`ConfigError`.
+
+    ``set_paths`` are the fields the user set on the command line; an error in
+    one is named as they typed it: ``--set path`` by default, or the label a
+    mapping gives (``{"horizon_days": "--days"}``).
+    """
+    labels = set_paths if isinstance(set_paths, Mapping) else {p: "--set" for p in set_paths}
     try:
         return Config.model_validate(dict(data))
     except ValidationError as e:
@@ -187,9 +195,12 @@ def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()
             and repr(first["input"]) not in message
         ):
             message += f" (got {excerpt(first['input'])})"
-        for p in set_paths:
+        for p, label in labels.items():
             if field == p or field.startswith(p + ".") or p.startswith(field + "."):
-                field = f"--set {field}" if field else f"--set {p}"
+                if label == "--set":
+                    field = f"--set {field or p}"
+                else:
+                    field = label if field in (p, "") or p.startswith(field + ".") else field
                 break
         if len(errors) > 1:
             message += f" (+{len(errors) - 1} more)"
@@ -199,6 +210,8 @@ def validate(data: Mapping[str, Any], source: str, set_paths: Iterable[str] = ()
 def load_config(
     source: str | Path | Mapping[str, Any] | Config,
     overrides: Iterable[str] = (),
+    *,
+    labels: Mapping[str, str] | None = None,
     **fields: Any,
 ) -> Config:
     """Read, override and validate a config.
@@ -207,6 +220,8 @@ def load_config(
         source: a YAML file, a dict of config fields (``extends`` relative to
             the working directory), or a :class:`Config` to change.
         overrides: ``dotted.path=value`` strings, as from ``--set``.
+        labels: how errors name a field of ``fields`` (the CLI passes its option,
+            ``{"horizon_days": "--days"}``); default ``--set field``.
         fields: top-level fields to replace when not None (``seed``, ``horizon_days`` …).
 
     Raises:
@@ -227,7 +242,9 @@ def load_config(
     with contextlib.suppress(ConfigError):
         data = validate(data, name).model_dump(mode="json")
     data = apply_overrides(data, pairs, name)
-    return validate(data, name, [p for p, _ in pairs])
+    named = {p: "--set" for p, _ in pairs}
+    named |= {k: v for k, v in (labels or {}).items() if fields.get(k) is not None}
+    return validate(data, name, named)
 
 
 def dump_config(cfg: Config) -> str:

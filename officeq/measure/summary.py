@@ -8,6 +8,7 @@ where a metric is undefined.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -123,11 +124,15 @@ def summarise(rec: Recorder, now: float, open_n: dict[str, int]) -> dict[str, fl
     out["client_hours"] = client
     out["scheduled_client_hours"] = rec.scheduled_hours
     out["overtime_hours"] = rec.overtime_hours
-    return {k: (None if v is None else _clean(v)) for k, v in out.items()}
+    return {k: _clean(v) for k, v in out.items()}
 
 
-def _clean(v: float) -> float:
-    """Plain Python numbers, rounded to 12 significant digits for stable output."""
+def _clean(v: float | None) -> float | None:
+    """Plain Python numbers, rounded to 12 significant digits for stable output;
+    None where a metric is undefined (also for a NaN or infinite value)."""
+    if v is None:
+        return None
     if isinstance(v, int | np.integer) and not isinstance(v, bool):
         return int(v)
-    return float(f"{float(v):.12g}")
+    f = float(v)
+    return float(f"{f:.12g}") if math.isfinite(f) else None
