@@ -336,3 +336,62 @@ def test_an_infinite_grid_value_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_an_empty_spec_is_refused(tmp_path: Path) -> None:
     refused(invoke("sweep", write(tmp_path, "", "s.yaml")), "empty spec")
+
+
+# --- the README's limits are the schema's -----------------------------------------
+
+
+def _bounds(model: type, prefix: str = "") -> list[tuple[str, float]]:
+    """(dotted path, upper bound) of every bounded config field, outside distributions."""
+    import typing
+
+    import annotated_types as at
+    from pydantic import BaseModel
+
+    from officeq.config.distributions import Exponential
+
+    out = []
+    for name, f in model.model_fields.items():
+        path = f"{prefix}{name}"
+        for m in f.metadata:
+            if isinstance(m, at.Le | at.Lt) and isinstance(m, at.Le) and m.le not in (1,):
+                out.append((path, m.le))
+        for a in (f.annotation, *typing.get_args(f.annotation)):
+            inner = typing.get_args(a) or (a,)
+            for t in inner:
+                if isinstance(t, type) and issubclass(t, BaseModel) and t is not Exponential:
+                    if t.__module__.endswith("distributions"):
+                        continue
+                    group = ".<group>" if name == "groups" else ""
+                    out += _bounds(t, f"{path}{group}.")
+    return out
+
+
+def test_readme_limits_table_lists_every_bound_of_the_schema() -> None:
+    import datetime as dt
+
+    from officeq.config.base import MAX_INTERVAL_DAYS, MAX_MINUTES
+    from officeq.config.schema import Config
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Limits", 1)[1].split("## Bad input", 1)[0]
+    rows = [r for r in section.splitlines() if r.startswith("| ") and "`" in r]
+    bounds = [(p, b) for p, b in _bounds(Config) if p not in ("seed", "start_date")]
+    bounds += [("duration_minutes", MAX_MINUTES), ("interval_days", MAX_INTERVAL_DAYS)]
+    assert len(bounds) > 20
+    for path, bound in bounds:
+        if isinstance(bound, dt.date):
+            shown = bound.isoformat()
+        else:
+            shown = f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
+        matching = [r for r in rows if _row_names(r, path)]
+        assert matching, f"README's Limits table does not list {path}"
+        assert any(f"| {shown} " in r or f"| {shown};" in r for r in matching), (path, shown)
+
+
+def _row_names(row: str, path: str) -> bool:
+    """True when a Limits row names ``path`` (in full, or by its last part beside a sibling)."""
+    parent, _, last = path.rpartition(".")
+    first = row.split("`")[1]
+    same_parent = first.rpartition(".")[0] == parent
+    return f"`{path}`" in row or (f"`{last}`" in row and same_parent) or path in first
