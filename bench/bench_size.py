@@ -43,7 +43,9 @@ CASES = [
 CHILD = """
 import json, resource, sys, time
 import officeq
-cfg = officeq.load_config(sys.argv[1], json.loads(sys.argv[2]), horizon_days=float(sys.argv[3]))
+days = float(sys.argv[3])
+over = json.loads(sys.argv[2])
+cfg = officeq.load_config(sys.argv[1], over, horizon_days=days, warmup_days=days / 6)
 t = time.perf_counter()
 officeq.run(cfg, force=True)
 seconds = time.perf_counter() - t
@@ -71,7 +73,7 @@ def main() -> None:
     print(f"{'office':38} " + " ".join(f"{h:>7}" for h in head))
     time_ratios, memory_ratios = [], []
     for name, path, overrides in CASES:
-        cfg = load_config(path, overrides, horizon_days=days)
+        cfg = load_config(path, overrides, horizon_days=days, warmup_days=days / 6)
         size = estimate(cfg)
         real = measure(path, overrides, days)
         rt, rm = size.seconds / real["seconds"], size.memory_bytes / real["bytes"]
