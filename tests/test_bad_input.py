@@ -283,6 +283,24 @@ def test_options_are_named_as_typed(option: str, value: str, shown: str) -> None
     assert "--set" not in line
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("run",), "Missing argument 'CONFIG'"),
+        (("runn", BASELINE), "No such command"),
+        (("run", BASELINE, "--days", "-3"), "--days"),
+        (("run", BASELINE, "--seed", "x"), "--seed"),
+        (("staff", BASELINE, "--confidence", "nan"), "--confidence"),
+        (
+            ("sweep", ROOT / "experiments" / "staffing.yaml", "--target-half-width", "inf"),
+            "--target",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_too(args: tuple[object, ...], shown: str) -> None:
+    refused(invoke(*args), shown)
+
+
 def test_error_lines_are_short_and_free_of_internal_names(tmp_path: Path) -> None:
     huge = write(tmp_path, "calendar:\n  holidays: '" + "2025-01-01 " * 350_000 + "'\n")
     assert huge.stat().st_size > 3_800_000

@@ -8,8 +8,9 @@ plotting and no pydantic at import time, so ``officeq --help`` starts fast.
 
 from __future__ import annotations
 
+import math
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
@@ -89,6 +90,16 @@ def load(config: str, overrides: tuple[str, ...], **fields: object) -> Config:
         return load_config(config, overrides, labels=OPTION_NAMES, **fields)
     except ConfigError as e:
         fail(str(e))
+
+
+class Finite(click.FloatRange):
+    """A float option that refuses ``nan`` and ``inf`` (click's FloatRange lets them through)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return rv
 
 
 set_option = click.option(

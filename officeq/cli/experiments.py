@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from officeq.cli.common import (
+    Finite,
     console,
     err_console,
     fail,
@@ -111,7 +112,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
 @click.option("--replications", type=click.IntRange(min=1), help="Replace the spec's count.")
 @click.option(
     "--target-half-width",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Finite(min=0, min_open=True),
     help="Add replications until METRIC's relative 95%% half-width is at most this.",
 )
 @click.option("--metric", help="The metric for --target-half-width.")
@@ -193,7 +194,7 @@ def sweep_cmd(
 )
 @click.option(
     "--days",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Finite(min=0, min_open=True),
     help="Pilot length in days (default: the config's horizon_days).",
 )
 @click.option(

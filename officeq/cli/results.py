@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from officeq.cli.common import console, fail
+from officeq.cli.common import Finite, console, fail
 
 FORMATS = (".png", ".svg")
 
@@ -22,7 +22,7 @@ FORMATS = (".png", ".svg")
 @click.option("--metric", help="staffing and heatmap: the metric (a summary.json name).")
 @click.option(
     "--target",
-    type=float,
+    type=Finite(),
     help="staffing: the target line; scorecard, steering: the target hit rate (default 0.9; "
     "steering: the config's).",
 )

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from officeq.cli.common import (
+    Finite,
     check_size,
     console,
     err_console,
@@ -174,10 +175,10 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (replaces the config's).")
 @click.option(
     "--days",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Finite(min=0, min_open=True),
     help="Run length in days, warm-up included (horizon_days).",
 )
-@click.option("--warmup-days", type=click.FloatRange(min=0), help="Days left out of metrics.")
+@click.option("--warmup-days", type=Finite(min=0), help="Days left out of metrics.")
 @set_option
 @click.option(
     "--plots",
@@ -245,7 +246,7 @@ def run_cmd(
 @click.option("--replications", type=click.IntRange(min=2), default=10, show_default=True)
 @click.option(
     "--days",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Finite(min=0, min_open=True),
     help="Run length per replication (default: each config's horizon_days).",
 )
 def validate_cmd(config_dir: str, replications: int, days: float | None) -> None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from officeq.cli.common import (
+    Finite,
     console,
     err_console,
     fail,
@@ -42,7 +43,7 @@ def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
 )
 @click.option(
     "--confidence",
-    type=click.FloatRange(0.5, 1, max_open=True),
+    type=Finite(0.5, 1, max_open=True),
     default=0.95,
     show_default=True,
     help="Level of each one-sided confidence bound.",
