@@ -40,7 +40,7 @@ KEYS = DEADLINE_QUEUES + NEED + (SHORT_CONTACT_QUEUE,)
         ("steering.indicators=[{name: exits_to_work_rate, target: 1.5}]", "target", "less than"),
         ("steering.preference=needy", "steering.preference", "unknown policy"),
         ("steering.review.cadence=hourly", "steering.review.cadence", "daily"),
-        ("steering.review.redirect_caseworkers=-2", "redirect_caseworkers", "0 or more"),
+        ("steering.review.redirect_caseworkers=-2", "redirect_caseworkers", "from 0 to"),
         ("work.followup.outcomes.session_effect=-1", "session_effect", "greater than"),
     ],
 )
