@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import yaml
+
+if TYPE_CHECKING:
+    from officeq.measure.run import RunResult
 
 SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv")
 RUN_FILES = ("summary.json", "daily.csv")
@@ -41,6 +44,18 @@ class Results:
     @property
     def grid(self) -> dict[str, list[Any]]:
         return dict((self.spec or {}).get("grid") or {})
+
+
+def run_results(result: RunResult, folder: str | Path | None = None) -> Results:
+    """The tables of a run in memory, as a folder would give them (for figures)."""
+    return Results(
+        Path(folder) if folder is not None else Path(f"run of {result.config.name}"),
+        "run",
+        result.daily,
+        run_summary=result.summary,
+        monthly=result.monthly,
+        config=result.config.model_dump(mode="json"),
+    )
 
 
 def load_results(folder: str | Path) -> Results:
