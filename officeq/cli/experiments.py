@@ -173,7 +173,8 @@ def sweep_cmd(
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
     console.print(
-        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)} to {out_dir}", highlight=False
+        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)}, manifest.json to {out_dir}",
+        highlight=False,
     )
 
 
