@@ -242,6 +242,17 @@ def test_an_invalid_manifest_is_refused(
         one_line_error(invoke(*cmd), "manifest.json", words)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_in_place_of_a_file_does_not_hang(made: dict[str, Path], tmp_path: Path) -> None:
+    folder = copy(made, "run", tmp_path)
+    for name in ("manifest.json", "daily.csv"):
+        (folder / name).unlink()
+        os.mkfifo(folder / name)
+        one_line_error(invoke("report", folder), str(folder / name))
+        (folder / name).unlink()
+        shutil.copy(made["run"] / name, folder / name)
+
+
 def test_files_of_two_runs_are_refused(made: dict[str, Path], tmp_path: Path) -> None:
     folder = copy(made, "run", tmp_path)
     for name in ("summary.json", "daily.csv"):  # seed 2's beside seed 1's monthly and config

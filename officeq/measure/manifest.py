@@ -76,6 +76,8 @@ def remove_manifest(folder: Path) -> None:
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The folder's manifest, checked for shape; :class:`ManifestError` otherwise."""
     path = folder / MANIFEST
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise ManifestError(f"{path}: not a file")  # a folder, or a pipe that would hang
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
