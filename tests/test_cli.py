@@ -106,11 +106,13 @@ def test_run_prints_summary_table(baseline_run: tuple[Result, Path]) -> None:
     assert "Traceback" not in result.output
 
 
-def test_run_writes_exactly_the_four_files(baseline_run: tuple[Result, Path]) -> None:
+def test_run_writes_the_four_files_and_their_manifest(baseline_run: tuple[Result, Path]) -> None:
     _, out = baseline_run
-    assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*RUN_FILES, "manifest.json"])
     assert set(RUN_FILES) == {"summary.json", "daily.csv", "monthly.csv", "config.resolved.yaml"}
-    # the temporary folder used for the atomic write is gone
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == set(RUN_FILES) and manifest["kind"] == "run"
+    # the temporary folder the run was written in is gone
     assert [p.name for p in out.parent.iterdir()] == ["out"]
 
 

@@ -17,9 +17,11 @@ from officeq.api.basics import ConfigLike, load_config, run
 from officeq.api.plotting import plot
 from officeq.api.staffing import StaffingAnswer, StaffingError, staff
 from officeq.api.sweeping import SweepError, SweepInterrupted, SweepResult, sweep
+from officeq.measure.files import OutputError
 
 __all__ = [
     "ConfigLike",
+    "OutputError",
     "StaffingAnswer",
     "StaffingError",
     "SweepError",

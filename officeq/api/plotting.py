@@ -32,7 +32,9 @@ def plot(
         options: ``metric``, ``target``, ``x``, ``y``, ``by_group`` as on the command line.
 
     Raises:
-        officeq.experiments.folders.ResultsError: the kind does not fit the result.
+        officeq.experiments.folders.ResultsError: the kind does not fit the result, or
+            the folder is not whole (no valid manifest.json, a file that does not match
+            it or does not parse), named in the message.
         ValueError: ``ax`` given for a figure with several panels.
     """
     from officeq.figures.kinds import FigureOptions, make_figure
@@ -42,20 +44,13 @@ def plot(
 
 def _as_results(result: Any) -> Any:
     """The tables a figure reads, from whatever the API returned (or a folder)."""
-    from officeq.experiments.folders import Results, load_results
+    from officeq.experiments.folders import Results, load_results, run_results
     from officeq.measure.run import RunResult
 
     if isinstance(result, str | Path):
         return load_results(result)
     if isinstance(result, RunResult):
-        return Results(
-            Path(f"run of {result.config.name}"),
-            "run",
-            result.daily,
-            run_summary=result.summary,
-            monthly=result.monthly,
-            config=result.config.model_dump(mode="json"),
-        )
+        return run_results(result)
     if isinstance(result, SweepResult):
         return Results(
             Path(f"sweep {result.experiment.spec.name}"),

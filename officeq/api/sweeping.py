@@ -96,6 +96,8 @@ def sweep(
         SweepError: a target without a metric, or an unknown metric.
         officeq.experiments.store.StoreError: ``out`` holds another sweep, or one
             already (without ``resume``).
+        officeq.measure.files.OutputError: ``out`` cannot be written (a file in the
+            way, no permission) or holds another kind of results; raised before any run.
         SweepInterrupted: on Ctrl-C; the runs done so far stay in ``out``.
     """
     from officeq.api.sizing import check_sweep
@@ -128,6 +130,10 @@ def sweep(
             raise SweepError(f"--metric: unknown metric {metric!r} (summary.json has the names)")
         target = Target(metric, target_half_width, max_replications)
     out_dir = Path(out) if out is not None else None
+    if out_dir is not None:
+        from officeq.experiments.output import check_sweep_folder
+
+        check_sweep_folder(out_dir)  # before anything runs
     store = Store(out_dir / "store.sqlite" if out_dir else None, exp.fingerprint, resume)
     reps = exp.replications(replications)
     todo = plan(exp, reps, store.done())

@@ -105,9 +105,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
     "--executor", "kind", type=click.Choice(["local", "dask"]), default="local", show_default=True
 )
 @click.option("--scheduler", metavar="ADDRESS", help="An existing Dask scheduler, tcp://host:port.")
-@click.option(
-    "--out", type=click.Path(file_okay=False), help="Results folder (default: results/<spec name>)."
-)
+@click.option("--out", metavar="DIR", help="Results folder (default: results/<spec name>).")
 @click.option("--resume", is_flag=True, help="Continue a sweep in --out: run only what is missing.")
 @click.option("--replications", type=click.IntRange(min=1), help="Replace the spec's count.")
 @click.option(
@@ -143,6 +141,7 @@ def sweep_cmd(
     from officeq.experiments.output import SWEEP_FILES
     from officeq.experiments.spec import load_spec
     from officeq.experiments.store import StoreError
+    from officeq.measure.files import OutputError
 
     try:
         exp = load_spec(spec, replications)
@@ -165,7 +164,7 @@ def sweep_cmd(
             progress=progress,
             force=force,
         )
-    except (ConfigError, SweepError, StoreError) as e:
+    except (ConfigError, SweepError, StoreError, OutputError) as e:
         progress.close()
         fail(str(e))
     except SweepInterrupted as e:
@@ -179,7 +178,8 @@ def sweep_cmd(
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
     console.print(
-        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)} to {out_dir}", highlight=False
+        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)}, manifest.json to {out_dir}",
+        highlight=False,
     )
 
 

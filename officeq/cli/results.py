@@ -43,6 +43,7 @@ def plot_cmd(
     from officeq.experiments.folders import ResultsError, load_results
     from officeq.figures.kinds import KINDS, FigureOptions, make_figure
     from officeq.figures.output import write_figure
+    from officeq.measure.files import OutputError, check_file
 
     if kind not in KINDS:
         fail(f"--kind: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
@@ -50,12 +51,12 @@ def plot_cmd(
     if path.suffix.lower() not in FORMATS:
         fail(f"--out: {path} must end in .png or .svg")
     try:
-        fig = make_figure(
-            load_results(results), kind, FigureOptions(metric, target, x, y, by_group)
-        )
-    except ResultsError as e:
+        res = load_results(results)
+        check_file(path)
+        fig = make_figure(res, kind, FigureOptions(metric, target, x, y, by_group))
+        write_figure(fig, path)
+    except (ResultsError, OutputError) as e:
         fail(str(e))
-    write_figure(fig, path)
     console.print(f"wrote {path}", highlight=False)
 
 
@@ -67,14 +68,15 @@ def report_cmd(results: str, out: str | None) -> None:
     from officeq.experiments.folders import ResultsError, load_results
     from officeq.figures.kinds import report_figures
     from officeq.figures.report import render
-    from officeq.measure.output import write_text
+    from officeq.measure.files import OutputError, check_file, write_text
 
+    path = Path(out) if out else Path(results) / "report.html"
     try:
         res = load_results(results)
-    except ResultsError as e:
+        check_file(path)
+        write_text(path, render(res, report_figures(res)))
+    except (ResultsError, OutputError) as e:
         fail(str(e))
-    path = Path(out) if out else Path(results) / "report.html"
-    write_text(path, render(res, report_figures(res)))
     console.print(f"wrote {path}", highlight=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,8 +189,9 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False),
-    help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml.",
+    metavar="DIR",
+    help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml (replaced "
+    "whole).",
 )
 @force_option
 def run_cmd(
@@ -205,10 +207,15 @@ def run_cmd(
     """Simulate the office in CONFIG and print its summary."""
     cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
     check_size(cfg, config, force)
-    if out is not None and Path(out).exists() and not Path(out).is_dir():
-        fail(f"{out}: --out must be a folder")
     if plots and out is None:
         fail("--plots needs --out (the folder the figures go to)")
+    if out is not None:
+        from officeq.measure.output import OutputError, check_replaceable
+
+        try:
+            check_replaceable(out, "run")  # before the run, not after it
+        except OutputError as e:
+            fail(str(e))
     from officeq.model.load import describe, offered_load
 
     offered = offered_load(cfg)
@@ -217,21 +224,26 @@ def run_cmd(
     result = run_with_progress(cfg, cfg.name)
     console.print(summary_table(result))
     if out is not None:
-        from officeq.measure.output import write_run
+        _write(result, out, plots)
 
-        paths = write_run(result, out)
-        if plots:
-            from officeq.experiments.folders import load_results
-            from officeq.figures.kinds import make_figure
-            from officeq.figures.output import write_figure
 
-            saved = load_results(out)
-            kinds = ["overview", "backlog", "scorecard"]
-            if cfg.steering.active:
-                kinds.append("steering")
-            for kind in kinds:
-                paths.append(write_figure(make_figure(saved, kind), Path(out) / f"{kind}.png"))
-        console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
+def _write(result: RunResult, out: str, plots: bool) -> None:
+    """The run's folder, with its figures when asked, written whole."""
+    from officeq.measure.output import OutputError, write_run
+
+    try:
+        paths = write_run(result, out, partial(_figures, result, out) if plots else None)
+    except OutputError as e:
+        fail(str(e))
+    console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
+
+
+def _figures(result: RunResult, out: str, folder: Path) -> list[str]:
+    """Every figure that fits the run, drawn from memory into the folder being built."""
+    from officeq.experiments.folders import run_results
+    from officeq.figures.output import run_figures
+
+    return run_figures(run_results(result, out), folder, result.config.steering.active)
 
 
 @click.command("validate")

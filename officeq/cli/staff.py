@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -66,7 +65,7 @@ def _cell(level, metric: str) -> str:  # type: ignore[no-untyped-def]
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False),
+    metavar="DIR",
     help="Write the staffing curve here (for officeq plot --kind staffing).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -113,6 +112,14 @@ def staff_cmd(
     else:
         cfg = load(config, overrides)
     from officeq.api import StaffingError, staff
+
+    if out is not None:
+        from officeq.measure.output import OutputError, check_replaceable
+
+        try:
+            check_replaceable(out, "staffing")  # before anything runs
+        except OutputError as e:
+            fail(str(e))
 
     def report(name: str, c: int, verdict: bool | None, runs: int) -> None:
         word = {True: "meets", False: "misses"}.get(verdict, "undecided")
@@ -199,9 +206,10 @@ def staff_cmd(
 
 def _write_curve(out: str, answer: StaffingAnswer) -> None:
     """The levels the advisor ran, as a sweep's tables (for officeq plot --kind staffing)."""
-    import pandas as pd
+    from officeq.experiments.output import write_staffing
+    from officeq.measure.output import OutputError
 
-    from officeq.experiments.output import write_sweep
-
-    runs, summary, spec = answer.tables()
-    write_sweep(Path(out), runs, pd.DataFrame(), summary, spec)
+    try:
+        write_staffing(out, *answer.tables())
+    except OutputError as e:
+        fail(str(e))

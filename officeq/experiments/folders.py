@@ -1,21 +1,45 @@
 """Reading result folders back: a sweep's tables or one run's files.
 
 Plots and reports read these tables only; they never run the model. A folder
-that holds neither kind gets one clear message saying what would work.
+is read only when it is whole: its ``manifest.json`` (written last, see
+:mod:`officeq.measure.manifest`) is valid, every file read matches it, and
+the files agree with each other (the same runs). Anything else, and any file
+that does not parse, is a :class:`ResultsError`: one line naming the file
+and what is wrong with it, and what would work.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import yaml
 
-SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv")
-RUN_FILES = ("summary.json", "daily.csv")
+from officeq.experiments.output import SWEEP_FILES
+from officeq.measure.manifest import (
+    MANIFEST,
+    ManifestError,
+    check_files,
+    one_line,
+    read_manifest,
+)
+from officeq.measure.output import RUN_FILES
+
+if TYPE_CHECKING:
+    from officeq.measure.run import RunResult
+
+STORE = "store.sqlite"
+REQUIRED = {
+    "runs.parquet": ("scenario_id", "scenario", "replication"),
+    "daily.parquet": ("scenario_id", "scenario", "replication", "day", "date", "followup_overdue"),
+    "summary.csv": ("scenario_id", "scenario", "metric", "mean", "ci_low", "ci_high", "n"),
+    "daily.csv": ("day", "date", "warmup", "followup_overdue"),
+    "monthly.csv": ("month",),
+}
 
 
 class ResultsError(ValueError):
@@ -43,38 +67,178 @@ class Results:
         return dict((self.spec or {}).get("grid") or {})
 
 
+def run_results(result: RunResult, folder: str | Path | None = None) -> Results:
+    """The tables of a run in memory, as a folder would give them (for figures)."""
+    return Results(
+        Path(folder) if folder is not None else Path(f"run of {result.config.name}"),
+        "run",
+        result.daily,
+        run_summary=result.summary,
+        monthly=result.monthly,
+        config=result.config.model_dump(mode="json"),
+    )
+
+
 def load_results(folder: str | Path) -> Results:
-    """Load a folder written by ``officeq sweep`` or ``officeq run --out``."""
+    """Load a folder written by ``officeq sweep``, ``officeq run --out`` or
+    ``officeq staff --out``; :class:`ResultsError` unless it is whole."""
     path = Path(folder)
     if not path.is_dir():
+        what = "a file, not a folder" if path.exists() else "no such folder"
         raise ResultsError(
-            f"{path}: no such folder (give the --out folder of officeq sweep or officeq run)"
+            f"{path}: {what} (give the --out folder of officeq sweep or officeq run)"
         )
-    if all((path / f).is_file() for f in SWEEP_FILES):
-        spec_file = path / "spec.resolved.yaml"
-        spec = (
-            yaml.safe_load(spec_file.read_text(encoding="utf-8")) if spec_file.is_file() else None
+    if not (path / MANIFEST).exists():
+        raise ResultsError(_without_manifest(path))
+    kind = manifest_kind(path)
+    try:
+        manifest = read_manifest(path)
+        kind = manifest["kind"]
+        check_files(path, manifest, RUN_FILES if kind == "run" else SWEEP_FILES)
+    except ManifestError as e:
+        raise ResultsError(f"{e}; {_redo(path, kind)}") from None
+    return _load_run(path, manifest) if kind == "run" else _load_sweep(path, manifest)
+
+
+def manifest_kind(path: Path) -> str:
+    """What a folder looks like it holds, for the advice in messages."""
+    if (path / STORE).exists() or any((path / f).exists() for f in SWEEP_FILES):
+        return "sweep"
+    return "run"
+
+
+def _redo(path: Path, kind: str) -> str:
+    if kind == "sweep":
+        return f"run the same officeq sweep with --resume --out {path} to write it again"
+    command = "officeq staff" if kind == "staffing" else "officeq run"
+    return f"run {command} again with --out {path}"
+
+
+def _without_manifest(path: Path) -> str:
+    kind = manifest_kind(path)
+    if kind == "run" and not any((path / f).exists() for f in RUN_FILES):
+        return (
+            f"{path}: holds no officeq results (expected {', '.join(SWEEP_FILES[:3])} from "
+            f"officeq sweep, or {', '.join(RUN_FILES[:2])} from officeq run --out)"
         )
-        return Results(
-            path,
-            "sweep",
-            pd.read_parquet(path / "daily.parquet"),
-            runs=pd.read_parquet(path / "runs.parquet"),
-            summary=pd.read_csv(path / "summary.csv"),
-            spec=spec,
-        )
-    if all((path / f).is_file() for f in RUN_FILES):
-        monthly = path / "monthly.csv"
-        config = path / "config.resolved.yaml"
-        return Results(
-            path,
-            "run",
-            pd.read_csv(path / "daily.csv"),
-            run_summary=json.loads((path / "summary.json").read_text(encoding="utf-8")),
-            monthly=pd.read_csv(monthly) if monthly.is_file() else None,
-            config=yaml.safe_load(config.read_text(encoding="utf-8")) if config.is_file() else None,
-        )
-    raise ResultsError(
-        f"{path}: holds no officeq results (expected {', '.join(SWEEP_FILES)} from officeq "
-        f"sweep, or {', '.join(RUN_FILES)} from officeq run --out)"
+    return (
+        f"{path}: incomplete (no {MANIFEST}: the write was interrupted, or an officeq "
+        f"without manifests wrote it); {_redo(path, kind)}"
     )
+
+
+def _read(path: Path, what: str, reader: Callable[[Path], Any]) -> Any:
+    """``reader(path)``, or :class:`ResultsError` naming the file and what is wrong."""
+    import pyarrow as pa
+
+    try:
+        return reader(path)
+    except (OSError, ValueError, TypeError, yaml.YAMLError, pa.ArrowException) as e:
+        reason = one_line(e, drop=f"Could not open Parquet input source '{path}': ")
+        raise ResultsError(f"{path}: not a readable {what} ({reason})") from None
+
+
+def _table(path: Path, what: str, reader: Callable[[Path], Any], empty_ok: bool = False):  # type: ignore[no-untyped-def]
+    df = _read(path, what, reader)
+    if not isinstance(df, pd.DataFrame):
+        raise ResultsError(f"{path}: not a table")
+    if empty_ok and df.empty:
+        return df
+    missing = [c for c in REQUIRED.get(path.name, ()) if c not in df.columns]
+    if missing:
+        raise ResultsError(f"{path}: missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
+    return df
+
+
+def _mapping(path: Path, what: str, reader: Callable[[Path], Any]) -> dict[str, Any]:
+    doc = _read(path, what, reader)
+    if not isinstance(doc, dict):
+        raise ResultsError(f"{path}: not a {what} (the top level is not a mapping)")
+    return doc
+
+
+def _json(p: Path) -> Any:
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _yaml(p: Path) -> Any:
+    return yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+def _csv(p: Path) -> pd.DataFrame:
+    return pd.read_csv(p)
+
+
+def _load_run(path: Path, manifest: dict[str, Any]) -> Results:
+    summary = _mapping(path / "summary.json", "JSON object of metrics", _json)
+    bad = [k for k, v in summary.items() if not (v is None or _is_number(v))]
+    if bad:
+        raise ResultsError(f"{path / 'summary.json'}: {bad[0]!r} is not a number or null")
+    config = _mapping(path / "config.resolved.yaml", "YAML config", _yaml)
+    if "seed" in manifest and config.get("seed") != manifest["seed"]:
+        raise ResultsError(
+            f"{path / 'config.resolved.yaml'}: seed {config.get('seed')!r}, {MANIFEST} says "
+            f"{manifest['seed']}: the files are from different runs; {_redo(path, 'run')}"
+        )
+    daily = _table(path / "daily.csv", "CSV table", _csv)
+    if daily.empty:
+        raise ResultsError(f"{path / 'daily.csv'}: no days")
+    return Results(
+        path,
+        "run",
+        daily,
+        run_summary=summary,
+        monthly=_table(path / "monthly.csv", "CSV table", _csv),
+        config=config,
+    )
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _load_sweep(path: Path, manifest: dict[str, Any]) -> Results:
+    runs = _table(path / "runs.parquet", "Parquet file", pd.read_parquet)
+    daily = _table(path / "daily.parquet", "Parquet file", pd.read_parquet, empty_ok=True)
+    summary = _table(path / "summary.csv", "CSV table", _csv)
+    spec = _mapping(path / "spec.resolved.yaml", "YAML spec", _yaml)
+    _check_runs_agree(path, manifest, runs, daily, summary)
+    return Results(path, "sweep", daily, runs=runs, summary=summary, spec=spec)
+
+
+def _check_runs_agree(
+    path: Path,
+    manifest: dict[str, Any],
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+    summary: pd.DataFrame,
+) -> None:
+    """The three tables describe the same runs (a mix of two writes would not)."""
+    redo = _redo(path, manifest["kind"])
+    keys = ["scenario_id", "replication"]
+    if len(runs) != manifest["runs"]:
+        raise ResultsError(
+            f"{path / 'runs.parquet'}: {len(runs)} runs, {MANIFEST} says {manifest['runs']}; {redo}"
+        )
+    if runs.duplicated(keys).any():
+        raise ResultsError(f"{path / 'runs.parquet'}: a run appears twice; {redo}")
+    if not daily.empty:
+        in_daily = set(map(tuple, daily[keys].drop_duplicates().to_numpy().tolist()))
+        in_runs = set(map(tuple, runs[keys].to_numpy().tolist()))
+        if in_daily != in_runs:
+            raise ResultsError(
+                f"{path / 'daily.parquet'}: series of {len(in_daily)} runs, runs.parquet has "
+                f"{len(in_runs)} (other runs): the files are from different writes; {redo}"
+            )
+    per_scenario = runs.groupby("scenario_id").size()
+    n = pd.to_numeric(summary["n"], errors="coerce").groupby(summary["scenario_id"]).max()
+    if set(n.index) != set(per_scenario.index) or not (n == per_scenario.reindex(n.index)).all():
+        raise ResultsError(
+            f"{path / 'summary.csv'}: its n per scenario ({_counts(n)}) is not the runs in "
+            f"runs.parquet ({_counts(per_scenario)}): the files are from different writes; {redo}"
+        )
+
+
+def _counts(s: pd.Series) -> str:
+    values = sorted({int(v) if pd.notna(v) else -1 for v in s})
+    return "/".join(str(v) if v >= 0 else "?" for v in values)

@@ -1,15 +1,62 @@
-"""Writing a sweep's tables to its folder, each file replaced atomically."""
+"""Writing a sweep's tables to its folder, and the staffing advisor's folder.
+
+A sweep's folder also holds its resumable run store (``store.sqlite``), so
+it is rewritten in place: the old ``manifest.json`` is removed first, each
+table is replaced atomically, and the new manifest comes last. A sweep
+killed between two files leaves a folder without a manifest, which readers
+refuse until ``--resume`` writes the tables again. Files the manifest does
+not list (figures and reports drawn into the folder, the store) are left
+alone. The staffing advisor's folder has no store and is written whole
+(:func:`officeq.measure.output.write_folder`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 
-from officeq.measure.output import atomic_write
+from officeq.measure.files import OutputError, atomic_write, check_folder
+from officeq.measure.manifest import (
+    COMMANDS,
+    ManifestError,
+    read_manifest,
+    remove_manifest,
+    write_manifest,
+)
+from officeq.measure.output import write_folder
 
 SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv", "spec.resolved.yaml")
+
+
+def _writers(
+    runs: pd.DataFrame, daily: pd.DataFrame, summary: pd.DataFrame, spec: dict[str, Any]
+) -> tuple[Callable[[Path], None], ...]:
+    text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+    return (
+        lambda p: runs.to_parquet(p, index=False),
+        lambda p: daily.to_parquet(p, index=False),
+        lambda p: summary.to_csv(p, index=False),
+        lambda p: p.write_text(text, encoding="utf-8"),
+    )
+
+
+def check_sweep_folder(out: str | Path) -> None:
+    """Raise :class:`OutputError` unless a sweep may write into ``out`` (before it runs):
+    a writable folder, not holding another kind of officeq results."""
+    path = Path(out)
+    check_folder(path)
+    try:
+        kind = read_manifest(path)["kind"] if path.is_dir() else "sweep"
+    except ManifestError:
+        kind = "sweep"
+    if kind != "sweep":
+        raise OutputError(
+            f"{path}: holds the results of {COMMANDS[kind]}; choose another --out for a sweep"
+        )
 
 
 def write_sweep(
@@ -19,16 +66,28 @@ def write_sweep(
     summary: pd.DataFrame,
     resolved_spec: dict,
 ) -> list[Path]:
-    """Write ``runs.parquet``, ``daily.parquet``, ``summary.csv`` and ``spec.resolved.yaml``,
-    each replaced atomically."""
+    """Write ``runs.parquet``, ``daily.parquet``, ``summary.csv``, ``spec.resolved.yaml``
+    into ``out_dir``, then ``manifest.json`` (the old one is removed first)."""
     out = Path(out_dir)
+    check_sweep_folder(out)
     out.mkdir(parents=True, exist_ok=True)
-    writers = (
-        lambda p: runs.to_parquet(p, index=False),
-        lambda p: daily.to_parquet(p, index=False),
-        lambda p: summary.to_csv(p, index=False),
-        lambda p: p.write_text(
-            yaml.safe_dump(resolved_spec, sort_keys=False, allow_unicode=True), encoding="utf-8"
-        ),
-    )
-    return [atomic_write(out / n, w) for n, w in zip(SWEEP_FILES, writers, strict=True)]
+    remove_manifest(out)
+    writers = _writers(runs, daily, summary, resolved_spec)
+    paths = [atomic_write(out / n, w) for n, w in zip(SWEEP_FILES, writers, strict=True)]
+    info = {"fingerprint": resolved_spec["fingerprint"]} if "fingerprint" in resolved_spec else {}
+    write_manifest(out, "sweep", SWEEP_FILES, len(runs), **info)
+    return paths
+
+
+def write_staffing(
+    out_dir: str | Path, runs: pd.DataFrame, summary: pd.DataFrame, spec: dict[str, Any]
+) -> list[Path]:
+    """The staffing advisor's levels as a sweep's tables (no daily series), written whole."""
+    writers = _writers(runs, pd.DataFrame(), summary, spec)
+
+    def build(folder: Path) -> list[str]:
+        for name, write in zip(SWEEP_FILES, writers, strict=True):
+            write(folder / name)
+        return list(SWEEP_FILES)
+
+    return write_folder(out_dir, build, "staffing", len(runs))

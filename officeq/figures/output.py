@@ -1,4 +1,4 @@
-"""Saving a figure to a file, atomically."""
+"""Saving figures: one to a file, atomically, or a run's set into a folder being built."""
 
 from __future__ import annotations
 
@@ -6,10 +6,29 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from officeq.measure.output import atomic_write
+from officeq.experiments.folders import Results
+from officeq.measure.files import atomic_write
+
+RUN_KINDS = ("overview", "backlog", "scorecard")
+
+
+def _save(fig: Figure, path: Path, fmt: str) -> None:
+    fig.savefig(path, format=fmt, dpi=130, bbox_inches="tight")
 
 
 def write_figure(fig: Figure, path: str | Path) -> Path:
     """Save a figure (format from the suffix: .png or .svg), atomically."""
     fmt = Path(path).suffix.lstrip(".").lower()
-    return atomic_write(path, lambda p: fig.savefig(p, format=fmt, dpi=130, bbox_inches="tight"))
+    return atomic_write(path, lambda p: _save(fig, p, fmt))
+
+
+def run_figures(results: Results, folder: Path, steering: bool) -> list[str]:
+    """Draw every kind that fits one run (``steering`` too when it steers) as PNGs
+    into ``folder`` (a folder being built); the names written."""
+    from officeq.figures.kinds import make_figure
+
+    names = []
+    for kind in (*RUN_KINDS, "steering") if steering else RUN_KINDS:
+        _save(make_figure(results, kind), folder / f"{kind}.png", "png")
+        names.append(f"{kind}.png")
+    return names
