@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,15 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from officeq.cli.common import console, err_console, fail, load, set_option, workers_option
+from officeq.cli.common import (
+    Interruption,
+    console,
+    err_console,
+    fail,
+    load,
+    set_option,
+    workers_option,
+)
 
 if TYPE_CHECKING:
     from officeq.api import StaffingAnswer
@@ -109,21 +118,26 @@ def staff_cmd(
             f"{name}: {c} caseworkers {word} the targets ({runs} replications)", highlight=False
         )
 
+    stop = Interruption()
     try:
-        answer = staff(
-            cfg,
-            [*spec_targets, *targets],
-            policies=list(policies) or None,
-            lo=lo,
-            hi=hi,
-            confidence=confidence,
-            workers=workers,
-            max_replications=max_replications,
-            seed=seed,
-            progress=report,
-        )
+        with stop.sigterm_like_ctrl_c():
+            answer = staff(
+                cfg,
+                [*spec_targets, *targets],
+                policies=list(policies) or None,
+                lo=lo,
+                hi=hi,
+                confidence=confidence,
+                workers=workers,
+                max_replications=max_replications,
+                seed=seed,
+                progress=report,
+            )
     except StaffingError as e:
         fail(f"{config}: {e}")
+    except KeyboardInterrupt:  # its worker processes are already stopped
+        err_console.print(f"{stop.word}: no answer, nothing written", highlight=False)
+        sys.exit(stop.exit_code)
     results, analytic, parsed = answer.advice, answer.analytic, answer.targets
     grid_runs = (hi - lo + 1) * 20
     if out is not None:
