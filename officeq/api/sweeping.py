@@ -45,7 +45,11 @@ class SweepError(ValueError):
 
 
 class SweepInterrupted(KeyboardInterrupt):
-    """A sweep stopped by Ctrl-C; ``stored`` runs are kept in ``out`` for ``resume=True``."""
+    """A sweep stopped by Ctrl-C; ``stored`` runs are kept in ``out`` for ``resume=True``.
+
+    Its worker processes are stopped at once (the runs in flight are lost);
+    they also die on their own if this process is killed.
+    """
 
     def __init__(self, stored: int, out: Path | None) -> None:
         super().__init__(f"interrupted: {stored} runs stored")
@@ -150,12 +154,12 @@ def sweep(
                 todo = plan(exp, reps, store.done(), upto=need)
                 counter.total += len(todo)
                 execute(todo, ex, store, counter.step)
-    except KeyboardInterrupt:
+        runs = runs_table(exp, store.runs())
+        daily = daily_table(exp, store.daily())
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM where the caller made it one (the CLI)
         stored = len(store.done())
         store.close()
         raise SweepInterrupted(stored, out_dir) from None
-    runs = runs_table(exp, store.runs())
-    daily = daily_table(exp, store.daily())
     store.close()
     summary = summary_table(runs, exp)
     if out_dir is not None:

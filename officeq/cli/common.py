@@ -8,8 +8,11 @@ plotting and no pydantic at import time, so ``officeq --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -34,6 +37,45 @@ def fail(message: str) -> NoReturn:
     """Print one error line and exit with code 2."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(2)
+
+
+class Interruption:
+    """What stopped a long command: Ctrl-C (SIGINT) or SIGTERM, said and exited with.
+
+    Inside :meth:`sigterm_like_ctrl_c`, SIGTERM raises ``KeyboardInterrupt``
+    like Ctrl-C does, so the same clean path runs: stored work is kept,
+    worker processes are stopped, one line says what happened. A second
+    SIGTERM ends the process at once (its workers still follow it).
+    """
+
+    def __init__(self) -> None:
+        self.signal = signal.SIGINT
+
+    @property
+    def word(self) -> str:
+        return "terminated" if self.signal == signal.SIGTERM else "interrupted"
+
+    @property
+    def exit_code(self) -> int:
+        """130 after Ctrl-C, 143 after SIGTERM (128 + the signal's number, as shells do)."""
+        return 128 + int(self.signal)
+
+    @contextlib.contextmanager
+    def sigterm_like_ctrl_c(self) -> Iterator[Interruption]:
+        def on_sigterm(signum: int, _frame: object) -> None:
+            self.signal = signal.Signals(signum)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one: stop now
+            raise KeyboardInterrupt
+
+        try:
+            previous = signal.signal(signal.SIGTERM, on_sigterm)
+        except ValueError:  # not on the main thread (an embedding app): leave SIGTERM alone
+            yield self
+            return
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def progress_bar() -> Progress:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from officeq.cli.common import (
     Finite,
+    Interruption,
     console,
     err_console,
     fail,
@@ -149,32 +150,37 @@ def sweep_cmd(
         fail(str(e))
     out_dir = Path(out or Path("results") / exp.spec.name)
     progress = _Progress()
+    stop = Interruption()
     try:
-        result = sweep(
-            exp,
-            workers=workers,
-            executor=kind,
-            out=out_dir,
-            replications=replications,
-            resume=resume,
-            scheduler=scheduler,
-            target_half_width=target_half_width,
-            metric=metric,
-            max_replications=max_replications,
-            progress=progress,
-            force=force,
-        )
+        with stop.sigterm_like_ctrl_c():
+            result = sweep(
+                exp,
+                workers=workers,
+                executor=kind,
+                out=out_dir,
+                replications=replications,
+                resume=resume,
+                scheduler=scheduler,
+                target_half_width=target_half_width,
+                metric=metric,
+                max_replications=max_replications,
+                progress=progress,
+                force=force,
+            )
     except (ConfigError, SweepError, StoreError, OutputError) as e:
         progress.close()
         fail(str(e))
-    except SweepInterrupted as e:
+    except KeyboardInterrupt as e:  # SweepInterrupted, or one before the store opened
         progress.close()
-        err_console.print(
-            f"interrupted: {e.stored} runs are stored in {out_dir}; "
-            "run the same command with --resume to finish",
-            highlight=False,
+        kept = (
+            f"{e.stored} runs are stored in {out_dir}"
+            if isinstance(e, SweepInterrupted)
+            else f"the runs stored in {out_dir} are kept"
         )
-        sys.exit(130)
+        err_console.print(
+            f"{stop.word}: {kept}; run the same command with --resume to finish", highlight=False
+        )
+        sys.exit(stop.exit_code)
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
     console.print(

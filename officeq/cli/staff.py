@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from officeq.cli.common import (
     Finite,
+    Interruption,
     console,
     err_console,
     fail,
@@ -127,24 +129,29 @@ def staff_cmd(
             f"{name}: {c} caseworkers {word} the targets ({runs} replications)", highlight=False
         )
 
+    stop = Interruption()
     try:
-        answer = staff(
-            cfg,
-            [*spec_targets, *targets],
-            policies=list(policies) or None,
-            lo=lo,
-            hi=hi,
-            confidence=confidence,
-            workers=workers,
-            max_replications=max_replications,
-            seed=seed,
-            progress=report,
-            force=force,
-        )
+        with stop.sigterm_like_ctrl_c():
+            answer = staff(
+                cfg,
+                [*spec_targets, *targets],
+                policies=list(policies) or None,
+                lo=lo,
+                hi=hi,
+                confidence=confidence,
+                workers=workers,
+                max_replications=max_replications,
+                seed=seed,
+                progress=report,
+                force=force,
+            )
     except StaffingError as e:
         fail(f"{config}: {e}")
     except ConfigError as e:  # too big to run without --force
         fail(f"{config}: {e.field}: {e.message}")
+    except KeyboardInterrupt:  # its worker processes are already stopped
+        err_console.print(f"{stop.word}: no answer, nothing written", highlight=False)
+        sys.exit(stop.exit_code)
     results, analytic, parsed = answer.advice, answer.analytic, answer.targets
     grid_runs = (hi - lo + 1) * 20
     if out is not None:

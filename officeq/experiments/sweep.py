@@ -2,7 +2,8 @@
 
 Runs are independent, so a sweep is a list of :class:`RunSpec` handed to a
 ``concurrent.futures.Executor``: in-process (one worker), a local process
-pool, or a Dask cluster. :func:`run_one` is top-level and picklable; a
+pool (whose workers die with the sweep, :mod:`officeq.experiments.workers`),
+or a Dask cluster. :func:`run_one` is top-level and picklable; a
 run's numbers depend only on its config and seed, so results are the same
 whatever executes them. Each finished run goes to the store at once.
 """
@@ -28,6 +29,7 @@ import pandas as pd
 from officeq.config.schema import Config
 from officeq.experiments.spec import Experiment, replication_seed
 from officeq.experiments.store import Store
+from officeq.experiments.workers import process_pool, stop_cluster_now
 from officeq.measure.run import run
 from officeq.validation.stats import t_interval
 
@@ -78,9 +80,10 @@ def make_executor(
             raise RuntimeError(
                 "the dask executor needs the dask extra: pip install 'officeq[dask]'"
             ) from None
+        cluster = None
         if scheduler is not None:
             client = Client(scheduler)
-        else:
+        else:  # its worker processes exit on their own when this process dies
             cluster = LocalCluster(
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
@@ -90,16 +93,20 @@ def make_executor(
             client = Client(cluster)
         try:
             yield client.get_executor()
+        except BaseException:
+            if cluster is not None:
+                stop_cluster_now(cluster)
+            raise
         finally:
             client.close()
-            if scheduler is None:
+            if cluster is not None:
                 cluster.close()
         return
     n = workers or os.cpu_count() or 1
     if n == 1:
         yield InlineExecutor()
         return
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    with process_pool(n) as pool:  # workers that die with this process
         yield pool
 
 
