@@ -413,3 +413,18 @@ def _row_names(row: str, path: str) -> bool:
     first = row.split("`")[1]
     same_parent = first.rpartition(".")[0] == parent
     return f"`{path}`" in row or (f"`{last}`" in row and same_parent) or path in first
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("work=3", "must be a section of fields"),
+        ("calendar.opening_hours=x", "must be a section of fields"),
+        ("work.inquiry.duration_minutes=5", "must be a distribution"),
+    ],
+)
+def test_a_value_where_a_section_belongs_says_so_without_class_names(
+    setting: str, words: str
+) -> None:
+    line = refused(invoke("run", BASELINE, "--set", setting), words)
+    assert "Config" not in line and "instance of" not in line

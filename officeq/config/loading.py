@@ -189,6 +189,12 @@ def validate(
             message = "unknown field (not in the config schema; check the spelling)"
         elif first["type"] == "missing":
             message = "required field is missing"
+        elif first["type"] in ("model_type", "model_attributes_type", "dict_type"):
+            # pydantic names its classes here (WorkConfig); say what the user can act on
+            message = "must be a section of fields (a mapping), not a single value"
+            if field.endswith(("duration_minutes", "interval_days")):
+                message = "must be a distribution, e.g. {dist: fixed, value: 5}"
+            message += f" (got {excerpt(first.get('input'))})"
         elif (
             "input" in first
             and not isinstance(first["input"], dict | list)
