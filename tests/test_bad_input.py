@@ -428,3 +428,16 @@ def test_a_value_where_a_section_belongs_says_so_without_class_names(
 ) -> None:
     line = refused(invoke("run", BASELINE, "--set", setting), words)
     assert "Config" not in line and "instance of" not in line
+
+
+def test_the_python_api_names_fields_as_passed_and_refuses_non_configs() -> None:
+    import officeq
+
+    with pytest.raises(ConfigError) as e:
+        officeq.run(BASELINE, seed=-1)
+    assert e.value.field == "seed"
+    with pytest.raises(ConfigError) as e:
+        officeq.load_config(BASELINE, horizon_days=math.nan)
+    assert e.value.field == "horizon_days"
+    with pytest.raises(TypeError, match="YAML file's path, a dict of fields or a Config"):
+        officeq.run(None)  # type: ignore[arg-type]

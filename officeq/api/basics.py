@@ -32,7 +32,7 @@ def load_config(source: ConfigLike, overrides: Iterable[str] = (), **fields: Any
     Raises:
         officeq.ConfigError: one line naming the source and the field.
     """
-    return _load_config(source, overrides, **fields)
+    return _load_config(source, overrides, labels={k: k for k in fields}, **fields)
 
 
 def run(
@@ -67,7 +67,7 @@ def run(
     overrides = tuple(overrides)
     if not isinstance(config, Config) or overrides or seed is not None:
         source = str(config) if isinstance(config, str | Path) else "<config>"
-        config = _load_config(config, overrides, seed=seed)
+        config = _load_config(config, overrides, labels={"seed": "seed"}, seed=seed)
     else:
         source = "<config>"
     check_run(config, source, force)

@@ -233,6 +233,11 @@ def load_config(
     Raises:
         ConfigError: one line naming the source and the field.
     """
+    if not isinstance(source, str | Path | Mapping | Config):
+        raise TypeError(
+            f"a config is a YAML file's path, a dict of fields or a Config, "
+            f"not {type(source).__name__}"
+        )
     if isinstance(source, Config):
         name, data = "<config>", source.model_dump(mode="json")
     elif isinstance(source, Mapping):
