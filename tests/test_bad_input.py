@@ -441,3 +441,21 @@ def test_the_python_api_names_fields_as_passed_and_refuses_non_configs() -> None
     assert e.value.field == "horizon_days"
     with pytest.raises(TypeError, match="YAML file's path, a dict of fields or a Config"):
         officeq.run(None)  # type: ignore[arg-type]
+
+
+def test_warmup_checks_its_series_and_size_before_any_pilot_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import officeq.measure.run as measure_run
+
+    def no_run(*_a: object, **_k: object) -> None:
+        raise AssertionError("a pilot ran")
+
+    monkeypatch.setattr(measure_run, "run", no_run)
+    refused(invoke("warmup", BASELINE, "--series", "nope"), "--series", "'nope'")
+    refused(invoke("warmup", BASELINE, "--series", "date"), "--series")
+    refused(
+        invoke(
+            "warmup", BASELINE, "--days", "3650", "--set", "work.inquiry.arrivals_per_day=100000"
+        ),
+        "work.inquiry.arrivals_per_day",
+        "--force",
+    )

@@ -108,7 +108,9 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
 @click.option("--scheduler", metavar="ADDRESS", help="An existing Dask scheduler, tcp://host:port.")
 @click.option("--out", metavar="DIR", help="Results folder (default: results/<spec name>).")
 @click.option("--resume", is_flag=True, help="Continue a sweep in --out: run only what is missing.")
-@click.option("--replications", type=click.IntRange(min=1), help="Replace the spec's count.")
+@click.option(
+    "--replications", type=click.IntRange(min=1, max=10_000), help="Replace the spec's count."
+)
 @click.option(
     "--target-half-width",
     type=Finite(min=0, min_open=True),
@@ -193,7 +195,7 @@ def sweep_cmd(
 @click.argument("config")
 @click.option(
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=10_000),
     default=5,
     show_default=True,
     help="Pilot replications.",
@@ -210,25 +212,38 @@ def sweep_cmd(
     help="Daily column to settle (any numeric column of daily.csv).",
 )
 @set_option
+@force_option
 def warmup_cmd(
-    config: str, replications: int, days: float | None, series: str, overrides: tuple[str, ...]
+    config: str,
+    replications: int,
+    days: float | None,
+    series: str,
+    overrides: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Suggest a warm-up length for CONFIG (MSER-5 on pilot replications)."""
+    from officeq.api.sizing import TooBigError, check_sweep
     from officeq.experiments.warmup import suggest_warmup
+    from officeq.measure.daily import daily_columns
     from officeq.measure.run import run
 
     cfg = load(config, overrides, horizon_days=days, warmup_days=0)
+    columns = daily_columns(cfg.work.followup.groups)
+    if series not in columns[5:]:  # day, date, weekday, open, warmup are not series
+        fail(
+            f"--series: {series!r} is not a daily column; try followup_overdue, "
+            "inquiries_waiting or income_support_waiting"
+        )
+    try:  # the pilots run one after another in this process
+        check_sweep([(cfg.name, cfg)], replications, 1, config, force)
+    except TooBigError as e:
+        fail(str(e))
     err_console.print(
         f"running {replications} pilot replications of {cfg.horizon_days:g} days", highlight=False
     )
     runs = []
     for r in range(replications):
         result = run(cfg.model_copy(update={"seed": cfg.seed + r}))
-        if series not in result.daily.columns:
-            fail(
-                f"--series: {series!r} is not a daily column; try followup_overdue, "
-                "inquiries_waiting or income_support_waiting"
-            )
         runs.append(result.daily[series].to_numpy(dtype=float))
     try:
         s = suggest_warmup(runs)
