@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from cli_helpers import invoke
+from click.testing import Result
 
-from officeq.cli import main
 from officeq.config.loading import load_config
 from officeq.measure.output import RUN_FILES
 
@@ -58,17 +58,6 @@ MONTHLY_COLUMNS = (
     "followup_sessions_substantive",
     "exits_to_work",
 )
-
-
-def _runner() -> CliRunner:
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
-def invoke(*args: object) -> Result:
-    return _runner().invoke(main, [str(a) for a in args])
 
 
 def plain(text: str) -> str:

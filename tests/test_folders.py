@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from cli_helpers import invoke
+from click.testing import Result
 
 import officeq
-from officeq.cli import main
 from officeq.experiments.folders import ResultsError, load_results
 from officeq.measure.files import OutputError, atomic_write
 from officeq.measure.manifest import sha256
@@ -31,10 +31,6 @@ from officeq.measure.manifest import sha256
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
 SHORT = ("--days", "20", "--warmup-days", "5")
-
-
-def invoke(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def one_line_error(result: Result, *names: str) -> str:

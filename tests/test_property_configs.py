@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from click.testing import CliRunner
+from cli_helpers import invoke
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import officeq
-from officeq.cli import main
 
 BAD_NUMBERS = st.sampled_from([math.inf, -math.inf, math.nan, -1, -0.5, 1e12, True, "x", None])
 
@@ -120,11 +119,7 @@ def test_any_config_is_refused_cleanly_or_runs_soundly(data: dict[str, Any]) -> 
         path = Path(tmp) / "office.yaml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         out = Path(tmp) / "out"
-        try:  # click < 8.2 mixes stderr into stdout unless told not to
-            runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-        except TypeError:
-            runner = CliRunner()
-        result = runner.invoke(main, ["run", str(path), "--out", str(out)])
+        result = invoke("run", path, "--out", out)
         if result.exit_code == 2:
             lines = [line for line in result.stderr.splitlines() if line.strip()]
             assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr

@@ -126,6 +126,10 @@ class Empirical(StrictModel):
         return np.asarray(self.values)[rng.integers(0, len(self.values), n)]
 
 
+KINDS = (Exponential, LogNormal, Gamma, Fixed, Uniform, Empirical)
+DIST_NAMES = tuple(k.model_fields["dist"].default for k in KINDS)
+"""The values of ``dist``: exponential, lognormal, gamma, fixed, uniform, empirical."""
+
 Distribution = Annotated[
     Exponential | LogNormal | Gamma | Fixed | Uniform | Empirical,
     Field(discriminator="dist"),

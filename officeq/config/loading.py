@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from officeq.config.base import excerpt
+from officeq.config.distributions import DIST_NAMES
 from officeq.config.schema import Config
 from officeq.config.yamlfile import describe_error, load_yaml
 
@@ -146,7 +147,6 @@ def apply_overrides(
     return out
 
 
-_DISTS = {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"}
 _TYPE_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "tuple", "date"}
 
 
@@ -157,7 +157,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
         text = str(item)
         # pydantic puts the union member tried ('lognormal', 'int', "literal['all']",
         # 'function-after[...]', 'tuple[float, ...]') in the path
-        if text in _DISTS or text in _TYPE_TAGS:
+        if text in DIST_NAMES or text in _TYPE_TAGS:
             continue
         if "[" in text or text.startswith(("function-", "literal")):
             continue

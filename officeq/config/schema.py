@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from officeq.config.base import (
     MAX_ARRIVALS_PER_DAY,
@@ -57,6 +57,12 @@ def _capped_mean(dist: Any, cap: float, unit: str) -> Any:
     if dist.mean_value() > cap:
         raise ValueError(f"mean {dist.mean_value():g} {unit} is more than {cap:g} {unit}")
     return dist
+
+
+Duration = Annotated[
+    Distribution, AfterValidator(lambda d: _capped_mean(d, MAX_MINUTES, "minutes"))
+]
+"""A task's handling time in minutes: a distribution whose mean is at most a week."""
 
 
 def parse_hours(text: str) -> tuple[float, float]:
@@ -174,12 +180,7 @@ class ArrivalStream(_Model):
     """Share arriving digitally, at any hour of any day, also when closed."""
     digital_hour_profile: tuple[float, ...] | None = None
     """Relative volume per hour 0..23 of digital arrivals; null: flat."""
-    duration_minutes: Distribution = Exponential(mean=10)
-
-    @field_validator("duration_minutes")
-    @classmethod
-    def _duration(cls, v: Any) -> Any:
-        return _capped_mean(v, MAX_MINUTES, "minutes")
+    duration_minutes: Duration = Exponential(mean=10)
 
     @field_validator("weekday_profile", mode="before")
     @classmethod
@@ -196,7 +197,7 @@ class InquiryConfig(ArrivalStream):
     """Phone callbacks and digital messages that must be answered within an SLA."""
 
     arrivals_per_day: float = Field(120.0, ge=0, le=MAX_ARRIVALS_PER_DAY)
-    duration_minutes: Distribution = LogNormal(mean=8, cv=0.6)  # calibration #11, #23
+    duration_minutes: Duration = LogNormal(mean=8, cv=0.6)  # calibration #11, #23
     sla_hours: float = Field(48.0, gt=0, le=MAX_HOURS)  # calibration #9
     sla_clock: Literal["calendar", "business"] = "calendar"
 
@@ -205,7 +206,7 @@ class IncomeSupportConfig(ArrivalStream):
     """Applications for financial social assistance that need a decision."""
 
     arrivals_per_day: float = Field(14.0, ge=0, le=MAX_ARRIVALS_PER_DAY)  # calibration #13, #18
-    duration_minutes: Distribution = LogNormal(mean=45, cv=0.4)  # calibration #23
+    duration_minutes: Duration = LogNormal(mean=45, cv=0.4)  # calibration #23
     deadline_days: float = Field(21.0, gt=0, le=MAX_DAYS)  # calibration #15
     urgent_share: float = Field(0.1, ge=0, le=1)  # assumption
     urgent_deadline_hours: float = Field(48.0, gt=0, le=MAX_HOURS)  # calibration #15
@@ -216,7 +217,7 @@ class FollowupGroup(_Model):
 
     share: float = Field(ge=0, le=1)
     interval_days: Distribution
-    duration_minutes: Distribution
+    duration_minutes: Duration
     exit_to_work_per_year: float = Field(0.0, ge=0, le=MAX_PER_YEAR)
     exit_other_per_year: float = Field(0.0, ge=0, le=MAX_PER_YEAR)
 
@@ -235,11 +236,6 @@ class FollowupGroup(_Model):
         if v.mean_value() <= 0:
             raise ValueError("interval_days must have a positive mean")
         return _capped_mean(v, MAX_INTERVAL_DAYS, "days")
-
-    @field_validator("duration_minutes")
-    @classmethod
-    def _duration(cls, v: Any) -> Any:
-        return _capped_mean(v, MAX_MINUTES, "minutes")
 
 
 def _default_groups() -> dict[str, FollowupGroup]:

@@ -64,12 +64,12 @@ class Spec(StrictModel):
         for path, values in grid.items():
             if not values:
                 raise ValueError(f"{path}: give at least one value")
-            seen: dict[str, int] = {}
-            for i, v in enumerate(values):
+            seen: set[str] = set()
+            for v in values:
                 key = json.dumps(v, sort_keys=True, default=str)
                 if key in seen:
                     raise ValueError(f"{path}: value {excerpt(v)} is listed twice")
-                seen[key] = i
+                seen.add(key)
             size *= len(values)
         if size > MAX_SCENARIOS:
             raise ValueError(f"{size:,} grid points; at most {MAX_SCENARIOS:,}")

@@ -121,3 +121,9 @@ def weekly_opening(calendar_cfg) -> list:  # type: ignore[no-untyped-def]
     if calendar_cfg.always_open:
         return [(0.0, 24.0)] * 7
     return [calendar_cfg.opening_hours.interval(w) for w in range(7)]
+
+
+def open_weekdays(calendar_cfg) -> int:  # type: ignore[no-untyped-def]
+    """Weekdays the office is open (7 when always open): a week brings
+    ``arrivals_per_day`` times this."""
+    return sum(o is not None for o in weekly_opening(calendar_cfg))

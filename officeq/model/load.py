@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from officeq.config.schema import Config
-from officeq.model.arrivals import weekly_opening
+from officeq.model.arrivals import open_weekdays, weekly_opening
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def offered_load(cfg: Config) -> Load:
     asks for; waiting stretches intervals, so the realised load is lower.
     """
     opening = weekly_opening(cfg.calendar)
-    open_days = sum(o is not None for o in opening)
+    open_days = open_weekdays(cfg.calendar)
     open_hours = sum(o[1] - o[0] for o in opening if o is not None)
     w = cfg.work
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from officeq.config.schema import Config
-from officeq.model.arrivals import weekly_opening
+from officeq.model.arrivals import open_weekdays
 
 SECONDS_PER_TASK = 3e-5
 """Simulating one task: arrival, queueing, service, records."""
@@ -48,8 +48,7 @@ def estimate(cfg: Config) -> Size:
     """The size of a run of ``cfg``, and the field that drives it."""
     days = cfg.horizon_days
     years = days / 365.0
-    opening = weekly_opening(cfg.calendar)
-    open_days = 7 if cfg.calendar.always_open else sum(o is not None for o in opening)
+    open_days = open_weekdays(cfg.calendar)
     w = cfg.work
     fu = w.followup
     users = fu.caseload + (fu.new_users_per_year or 0.0) * years
