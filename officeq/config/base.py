@@ -10,6 +10,7 @@ reference lists them.
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any
 
@@ -80,3 +81,18 @@ class StrictModel(BaseModel):
             if field.annotation is bool and not isinstance(value, bool):
                 raise PydanticCustomError("strict_kind", "must be true or false", {"field": name})
         return data
+
+
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+def parse_hours(text: str) -> tuple[float, float]:
+    """Parse ``"08:00-15:30"`` into opening and closing hour (8.0, 15.5)."""
+    m = _HOURS.match(text.strip())
+    if not m:
+        raise ValueError(f"opening hours must look like '08:00-15:30', got {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    start, end = h1 + m1 / 60, h2 + m2 / 60
+    if m1 >= 60 or m2 >= 60 or not 0 <= start < end <= 24:
+        raise ValueError(f"opening hours {text!r} must be a range within one day")
+    return start, end

@@ -27,8 +27,10 @@ from officeq.config.base import (
     MAX_SEED,
     StrictModel,
     excerpt,
+    parse_hours,
 )
 from officeq.config.distributions import Distribution, Exponential, Fixed, LogNormal
+from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
 from officeq.config.steering import (
     POLICY_NAMES,
     WEEKDAYS,
@@ -43,7 +45,6 @@ __all__ = ["POLICY_NAMES", "WEEKDAYS", "Config"]
 QUEUE_CLASSES = ("income_support_urgent", "inquiry", "income_support", "followup")
 """Work classes a policy can order: urgent applications are their own class."""
 
-_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 MAX_HOLIDAYS = 100_000
 MIN_START, MAX_START = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
@@ -63,18 +64,6 @@ Duration = Annotated[
     Distribution, AfterValidator(lambda d: _capped_mean(d, MAX_MINUTES, "minutes"))
 ]
 """A task's handling time in minutes: a distribution whose mean is at most a week."""
-
-
-def parse_hours(text: str) -> tuple[float, float]:
-    """Parse ``"08:00-15:30"`` into opening and closing hour (8.0, 15.5)."""
-    m = _HOURS.match(text.strip())
-    if not m:
-        raise ValueError(f"opening hours must look like '08:00-15:30', got {text!r}")
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    start, end = h1 + m1 / 60, h2 + m2 / 60
-    if m1 >= 60 or m2 >= 60 or not 0 <= start < end <= 24:
-        raise ValueError(f"opening hours {text!r} must be a range within one day")
-    return start, end
 
 
 class OpeningHours(_Model):
@@ -142,6 +131,7 @@ class StaffConfig(_Model):
     """Share of days lost to sickness absence (calibration #25)."""
     absence_spell_days_mean: float = Field(6.0, ge=1, le=MAX_DAYS)
     """Mean length of one absence spell in calendar days (assumption)."""
+    overtime: OvertimeConfig = OvertimeConfig()
 
 
 def _profile(values: Any, n: int, names: tuple[str, ...] | None) -> tuple[float, ...] | None:
@@ -265,8 +255,23 @@ class FollowupConfig(_Model):
     new_users_per_year: float | None = Field(None, ge=0, le=MAX_CASELOAD)
     """New users per year, split by group share; null: replace exits (a steady caseload)."""
     groups: dict[str, FollowupGroup] = Field(default_factory=_default_groups)
+    assignment: Literal["own", "pooled"] = "pooled"
+    """own: every user has their own caseworker; pooled: any caseworker takes any user."""
+    caseload_cap: int | None = Field(None, ge=1, le=MAX_CASELOAD)
+    """own: most users per caseworker; a new user past it waits unassigned. null: no cap."""
+    first_session_days: float = Field(0.0, ge=0, le=MAX_DAYS)
+    """A new user is due for a first session this many days after joining."""
+    cover: Cover = Cover()
+    """own: ``none``, or ``{after_days: N}``: colleagues take an absent or directed
+    caseworker's users once N days overdue."""
+    appointments: AppointmentsConfig = AppointmentsConfig()
     outcomes: OutcomesConfig = OutcomesConfig()
     failure_demand: FailureDemandConfig = FailureDemandConfig()
+
+    @field_validator("cover", mode="before")
+    @classmethod
+    def _cover(cls, v: Any) -> Any:
+        return parse_cover(v)
 
     @model_validator(mode="after")
     def _shares(self) -> FollowupConfig:
