@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -33,7 +34,11 @@ from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
 from officeq.model.sampling import residual_sample
 from officeq.model.streams import Streams
-from officeq.model.tasks import FOLLOWUP, Queues, Task, User, followup_queue
+from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
+
+if TYPE_CHECKING:
+    from officeq.model.appointments import Appointments
+    from officeq.model.owners import Owners
 
 HOURS_PER_YEAR = HOURS_PER_DAY * 365.0
 
@@ -62,8 +67,15 @@ class Caseload:
         recorder: Recorder,
         horizon: float,
         failure_inquiry: Callable[[float], Task] | None = None,
+        owners: Owners | None = None,
+        appointments: Appointments | None = None,
     ) -> None:
         self.env = env
+        self.owners = owners
+        self.meetings = appointments
+        self.first_due = cfg.first_session_days * HOURS_PER_DAY
+        self.away_days: list[int] = [0] * (len(owners.count) if owners is not None else 0)
+        """Per caseworker: days absent or under a directive so far (for gaps)."""
         self.cfg = cfg
         self.submit = submit
         self.queues = queues
@@ -121,6 +133,11 @@ class Caseload:
         self._next_id += 1
         self.users[user.id] = user
         self.rec.user_joined(group, now, initial)
+        if self.owners is not None:
+            if self.owners.join(user, initial):
+                user.away_mark = self.away_days[user.owner]
+            else:
+                self.rec.unassigned_change(1, now)
         if exit_at < self.horizon:
             self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
         self._schedule_due(user, first_due)
@@ -177,30 +194,43 @@ class Caseload:
             yield self.env.timeout(rng.exponential(1.0 / total))
             group = names[int(rng.choice(len(names), p=probs))]
             seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-            self._add(group, seed, exit_u, work_u, 0.0, False)
+            self._add(group, seed, exit_u, work_u, self.first_due, False)
 
     # --- events ------------------------------------------------------------------
     def _schedule_due(self, user: User, delay: float) -> None:
-        if self.env.now + delay >= self.horizon:
-            return
-        if delay <= 0:
-            self._due(user)
-        else:
-            self.env.timeout(delay).callbacks.append(partial(self._due, user))
-
-    def _due(self, user: User, _event: simpy.Event | None = None) -> None:
-        if not user.active:
+        """Set ``user``'s next due date ``delay`` hours ahead; the session's length is
+        drawn now, and with appointments the meeting is booked now."""
+        now = self.env.now
+        if now + delay >= self.horizon:
             return
         g = self.groups[user.group]
         minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
-        now = self.env.now
-        task = Task(FOLLOWUP, self._queue[user.group], now, math.inf, minutes / 60.0, user)
+        due = now + max(delay, 0.0)
+        task = Task(FOLLOWUP, self._queue[user.group], due, math.inf, minutes / 60.0, user)
+        user.next = task
+        if self.meetings is not None:
+            self.meetings.book(user, task, due)
+        if delay <= 0:
+            self._due(user, task)
+        else:
+            self.env.timeout(delay).callbacks.append(partial(self._due, user, task))
+
+    def _due(self, user: User, task: Task, _event: simpy.Event | None = None) -> None:
+        """``user`` is due: overdue from now, until a session starts."""
+        if not user.active or user.next is not task or task.announced:
+            return
+        self._announce(user, task)
+        if self.meetings is None and (self.owners is None or user.owner >= 0):
+            self.submit(task)
+
+    def _announce(self, user: User, task: Task) -> None:
+        task.announced = True
         user.waiting = task
+        now = self.env.now
         self.rec.arrived_task(task)
-        self.rec.overdue_change(user.group, 1, now)
+        self.rec.overdue_change(user.group, 1, now, user.owner)
         if self._chase_rate > 0 and self._failure_inquiry is not None:
             self._schedule_chase(user, task, self._chase_grace)
-        self.submit(task)
 
     # --- failure demand -----------------------------------------------------------
     def _schedule_chase(self, user: User, task: Task, after: float) -> None:
@@ -210,20 +240,28 @@ class Caseload:
 
     def _chase(self, user: User, task: Task, _event: simpy.Event) -> None:
         """An overdue user gets in touch: one more inquiry, while still not seen."""
-        if user.waiting is not task:
-            return
+        if user.waiting is None or user.waiting.arrival != task.arrival:
+            return  # seen since (a task moved to the cover queue is the same episode)
         inquiry = self._failure_inquiry(self.env.now)  # type: ignore[misc]
         self.rec.arrived_task(inquiry)
         self.rec.count_today(FAILURE_DEMAND)
         self.submit(inquiry)
         self._schedule_chase(user, task, 0.0)
 
-    def session_started(self, task: Task) -> None:
+    def session_started(self, task: Task, worker: int) -> None:
         user = task.user
         assert user is not None
+        if not task.announced:  # a meeting at the very moment the user falls due
+            self._announce(user, task)
         user.waiting = None
+        user.next = None
         now = self.env.now
-        self.rec.overdue_change(user.group, -1, now)
+        self.rec.overdue_change(user.group, -1, now, user.owner)
+        owned = self.owners is not None and user.owner >= 0
+        away = owned and self.away_days[user.owner] > user.away_mark
+        self.rec.session_by(user, worker, now, away)  # before the session resets the gap
+        if owned:
+            user.away_mark = self.away_days[user.owner]
         self.rec.session_started(task, now)
         if self.effect > 0 and user.active:
             self._accumulate(user, now)
@@ -247,9 +285,60 @@ class Caseload:
         user.active = False
         del self.users[user.id]
         now = self.env.now
+        if self.meetings is not None:
+            self.meetings.user_left(user)
         if user.waiting is not None:
-            self.queues.cancel(user.waiting)
-            self.rec.cancelled(user.waiting)
-            self.rec.overdue_change(user.group, -1, now)
+            waiting = user.waiting
+            if self.meetings is None and (self.owners is None or user.owner >= 0):
+                self.queues.cancel(waiting)  # it waits in a queue
+            self.rec.cancelled(waiting)
+            self.rec.overdue_change(user.group, -1, now, user.owner)
             user.waiting = None
+        user.next = None
         self.rec.user_left(user.group, user.exit_to_work, now)
+        if self.owners is not None:
+            if user.owner < 0:
+                self.rec.unassigned_change(-1, now)
+            taken = self.owners.leave(user)
+            if taken is not None:
+                self._taken_on(taken, now)
+
+    # --- own caseloads -------------------------------------------------------------
+    def _taken_on(self, user: User, now: float) -> None:
+        """An unassigned user gets an owner: their waiting (or next) session moves to them."""
+        self.rec.unassigned_change(-1, now)
+        user.away_mark = self.away_days[user.owner]
+        if user.waiting is not None:
+            self.rec.overdue_owner(-1, -1, now)
+            self.rec.overdue_owner(user.owner, 1, now)
+        task = user.next
+        if task is None:
+            return
+        if self.meetings is not None:
+            self.meetings.book(user, task, task.arrival)
+        elif task.announced:
+            self.submit(task)
+
+    def end_of_day(self, away_tomorrow: list[bool], cover_hours: float | None) -> None:
+        """After a day: count days away, and move users of caseworkers away tomorrow
+        who are ``cover_hours`` overdue to the cover queues (cover by picking)."""
+        if self.owners is None:
+            return
+        for w, away in enumerate(away_tomorrow):
+            if away:
+                self.away_days[w] += 1
+        if cover_hours is None or self.meetings is not None:
+            return
+        limit = self.env.now - cover_hours
+        moved = []
+        for w, away in enumerate(away_tomorrow):
+            if away:
+                moved += [t for t in self.queues.owned_by(w) if t.arrival <= limit]
+        for t in moved:
+            user = t.user
+            assert user is not None
+            self.queues.cancel(t)
+            copy = Task(t.kind, cover_queue(user.group), t.arrival, t.deadline, t.duration, user)
+            copy.announced = True
+            user.waiting = user.next = copy
+            self.submit(copy)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from officeq.config.schema import WEEKDAYS, Config
+from officeq.model.appointments import Appointments
 from officeq.model.arrivals import weekly_opening
 from officeq.model.calendar import OfficeCalendar
 from officeq.model.caseload import Caseload
@@ -106,6 +107,8 @@ class Management:
         self.rng = rng
         self.cal: OfficeCalendar = office.cal
         self.directive: Directive | None = None
+        self.meetings: Appointments | None = None
+        """With booked meetings: a directive cancels the directed caseworkers' meetings."""
         self.short_tasks: list[Task] = []
         self._next_worker = 0
         months = rec.table.month_of_day
@@ -216,6 +219,8 @@ class Management:
             self._recent_session_rate(day),
         )
         self.policy.directed = dict.fromkeys(chosen, keys)
+        if self.meetings is not None:
+            self.meetings.direct(chosen, days)
         self.rec.count_today(DIRECTIVES)
         self._plan_changes(k)
         if proj.indicator == "followup_contact_rate" and gaming.short_contacts:
@@ -230,6 +235,12 @@ class Management:
     def _end_directive(self, now: float) -> None:
         d = self.directive
         assert d is not None
+        if self.meetings is not None:  # real cancellations were counted as they happened
+            self.meetings.release(d.workers, d.days)
+            self.policy.directed = {}
+            self.directive = None
+            self._drop_short_contacts()
+            return
         workers = {w.index: w for w in self.office.workers}
         cancelled = 0.0
         for i in d.workers:

@@ -26,7 +26,7 @@ from officeq.model.tasks import (
     INCOME_SUPPORT_URGENT,
     INQUIRY,
     Queues,
-    followup_queue,
+    group_keys,
 )
 
 DEADLINE_QUEUES = (INCOME_SUPPORT_URGENT, INQUIRY, INCOME_SUPPORT)
@@ -133,7 +133,7 @@ class NeedsBased:
             if head.deadline - queues.now < self.margin_hours:
                 return urgent
         for key in self.need_keys:
-            if queues.size(key):
+            if queues.ready(key):
                 return key
         return urgent
 
@@ -157,7 +157,7 @@ def _build_protected(cfg: Config, followup_keys: tuple[str, ...]) -> Policy:
 
 
 def _build_needs_based(cfg: Config, followup_keys: tuple[str, ...]) -> Policy:
-    need_keys = tuple(followup_queue(g) for g in cfg.need_order())
+    need_keys = group_keys(cfg.need_order(), pick_cover(cfg))
     return NeedsBased(cfg.policy.slack_margin_hours, DEADLINE_QUEUES, need_keys)
 
 
@@ -171,15 +171,32 @@ POLICIES: dict[str, Callable[[Config, tuple[str, ...]], Policy]] = {
 """The policy registry: ``policy.name`` → builder(config, follow-up queue keys)."""
 
 
+def pick_cover(cfg: Config) -> bool:
+    """True when colleagues cover users by picking them from a shared queue
+    (own caseloads, a cover rule, and sessions not booked)."""
+    fu = cfg.work.followup
+    return fu.assignment == "own" and fu.cover.after_days is not None and not booked(cfg)
+
+
+def booked(cfg: Config) -> bool:
+    """True when follow-up sessions are booked meetings."""
+    return cfg.work.followup.appointments.enabled
+
+
+def followup_keys(cfg: Config) -> tuple[str, ...]:
+    """The follow-up queue keys, one per need group (and its cover queue)."""
+    return group_keys(cfg.work.followup.groups, pick_cover(cfg))
+
+
 def queue_keys(cfg: Config) -> tuple[str, ...]:
     """Every queue key of an office: deadline classes, then one per need group."""
-    return DEADLINE_QUEUES + tuple(followup_queue(g) for g in cfg.work.followup.groups)
+    return DEADLINE_QUEUES + followup_keys(cfg)
 
 
 def build_policy(cfg: Config) -> Policy:
     """The policy named in ``cfg.policy.name``."""
-    followup_keys = tuple(followup_queue(g) for g in cfg.work.followup.groups)
-    return POLICIES[cfg.policy.name](cfg, followup_keys)
+    followup_keys_ = followup_keys(cfg)
+    return POLICIES[cfg.policy.name](cfg, followup_keys_)
 
 
 if set(POLICIES) != set(POLICY_NAMES):  # the config's list of names and the registry agree

@@ -23,7 +23,9 @@ from officeq.model.caseload import Caseload
 from officeq.model.management import Management
 from officeq.model.observer import Recorder
 from officeq.model.office import Caseworker, Office, caseworker
-from officeq.model.policies import build_policy, queue_keys
+from officeq.model.organise import Organisation
+from officeq.model.overtime import OvertimeLedger
+from officeq.model.policies import booked, build_policy, queue_keys
 from officeq.model.sampling import BlockSampler
 from officeq.model.staff import absence_days, segments
 from officeq.model.steering import steered_policy
@@ -58,6 +60,7 @@ class Simulation:
             cfg.calendar, cfg.start_date, self.days + calendar_margin_days(cfg)
         )
         self.streams = Streams(cfg.seed)
+        self.deferred_base = 0
         self.rec = make_recorder(self.cal)
         policy = build_policy(cfg)
         keys = queue_keys(cfg)
@@ -73,8 +76,10 @@ class Simulation:
             self.rec,
             cfg.staff.admin_share,
             self.horizon,
+            cfg.staff.overtime.start_rule == "finish_or_defer",
         )
         self._start_staff()
+        self.org = Organisation(self)
         failure = None
         if cfg.work.followup.failure_demand.inquiries_per_user_week > 0:
             failure = self._inquiry_factory(self.streams.rng("failure_demand", 1))
@@ -87,6 +92,8 @@ class Simulation:
             self.rec,
             self.horizon,
             failure,
+            self.org.owners,
+            self.org.meetings,
         )
         self.office.caseload = self.caseload
         self.management = None
@@ -100,12 +107,15 @@ class Simulation:
                 self.absent,
                 self.streams.rng("steering"),
             )
+            self.management.meetings = self.org.meetings
         self._start_arrivals()
         self.env.process(self._daily())
         if self.rec.warmup > 0:
-            self.env.timeout(self.rec.warmup).callbacks.append(
-                lambda _e: self.rec.mark_warmup(self.env.now, self.office.in_service())
-            )
+            self.env.timeout(self.rec.warmup).callbacks.append(self._mark_warmup)
+
+    def _mark_warmup(self, _event: simpy.Event) -> None:
+        self.rec.mark_warmup(self.env.now, self.office.in_service())
+        self.deferred_base = self.office.queues.deferred
 
     def _start_staff(self) -> None:
         s = self.cfg.staff
@@ -117,9 +127,10 @@ class Simulation:
             for d in range(self.days):
                 if self.cal.is_open_day(d) and not absent[d]:
                     self.present[d] += 1
-            worker = Caseworker(i)
+            ledger = OvertimeLedger(s.overtime.caps(), self.days) if s.overtime.capped else None
+            worker = Caseworker(i, ledger)
             self.office.workers.append(worker)
-            segs = segments(self.cal, s, i, absent, self.days)
+            segs = segments(self.cal, s, i, absent, self.days, booked(self.cfg))
             self.env.process(caseworker(self.env, self.office, worker, segs))
 
     def _start_arrivals(self) -> None:
@@ -178,6 +189,7 @@ class Simulation:
             self._snapshot(day, end)
             if self.management is not None:
                 self.management.end_of_day(day)
+            self.org.end_of_day(day)
 
     def _snapshot(self, day: int, end: float) -> None:
         q = self.office.queues

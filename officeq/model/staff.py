@@ -14,13 +14,14 @@ absences of the others unchanged (common random numbers).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from officeq.config.schema import StaffConfig
-from officeq.model.calendar import OfficeCalendar
+from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 
 GOLDEN = 0.6180339887498949
 
@@ -56,10 +57,49 @@ class Segment:
     """Admin hours planned right before this segment (pushed later by an overrun)."""
     closes: bool
     """True when ``end`` is the office closing for the night (overrun is overtime)."""
+    day_close: float = math.inf
+    """When the working day ends (the office closes for the night); inf: it does not."""
+    admin_after: float = 0.0
+    """Admin hours still planned later in the same working day."""
+
+
+def admin_offset(index: int, meetings: bool) -> float:
+    """Where caseworker ``index``'s admin block sits in the day, 0 (first thing) to 1
+    (last thing). Spread by the golden ratio so the office is covered all day; with
+    booked meetings, first thing for even and last thing for odd caseworkers, so
+    each keeps one unbroken stretch for meetings."""
+    if meetings:
+        return float(index % 2)
+    return (index * GOLDEN) % 1.0
+
+
+def day_parts(
+    cal: OfficeCalendar, cfg: StaffConfig, d: int, offset: float
+) -> list[tuple[float, float, float, bool, float, float]]:
+    """The client-work parts of open day ``d``: (start, end, admin before, closes,
+    day close, admin after)."""
+    o, c = cal.open_at[d], cal.close_at[d]
+    admin = cfg.admin_share * (c - o)
+    admin_start = o + offset * ((c - o) - admin)
+    closes = cal.closes_for_the_night(d)
+    close = c if closes else math.inf
+    if admin <= 0:
+        return [(o, c, 0.0, closes, close, 0.0)]
+    parts = []
+    if admin_start > o:
+        parts.append((o, admin_start, 0.0, False, close, admin))
+    if c > admin_start + admin:
+        parts.append((admin_start + admin, c, admin, closes, close, 0.0))
+    return parts
 
 
 def segments(
-    cal: OfficeCalendar, cfg: StaffConfig, index: int, absent: np.ndarray, days: int
+    cal: OfficeCalendar,
+    cfg: StaffConfig,
+    index: int,
+    absent: np.ndarray,
+    days: int,
+    meetings: bool = False,
 ) -> Iterator[Segment]:
     """The client-work segments of caseworker ``index`` over ``days`` days.
 
@@ -67,29 +107,43 @@ def segments(
     caseworker in a 24/7 office has one segment for the whole run and no daily
     events.
     """
-    offset = (index * GOLDEN) % 1.0
+    offset = admin_offset(index, meetings)
     pending: Segment | None = None
     for d in range(days):
         if not cal.is_open_day(d) or absent[d]:
             continue
-        o, c = cal.open_at[d], cal.close_at[d]
-        admin = cfg.admin_share * (c - o)
-        admin_start = o + offset * ((c - o) - admin)
-        closes = cal.closes_for_the_night(d)
-        parts = []
-        if admin <= 0:
-            parts.append((o, c, 0.0, closes))
-        else:
-            if admin_start > o:
-                parts.append((o, admin_start, 0.0, False))
-            if c > admin_start + admin:
-                parts.append((admin_start + admin, c, admin, closes))
-        for start, end, admin_before, seg_closes in parts:
+        for start, end, admin_before, seg_closes, close, after in day_parts(cal, cfg, d, offset):
             if pending is not None and pending.end == start and admin_before == 0:
-                pending = Segment(pending.start, end, pending.admin_before, seg_closes)
+                pending = Segment(
+                    pending.start, end, pending.admin_before, seg_closes, close, after
+                )
                 continue
             if pending is not None:
                 yield pending
-            pending = Segment(start, end, admin_before, seg_closes)
+            pending = Segment(start, end, admin_before, seg_closes, close, after)
     if pending is not None:
         yield pending
+
+
+def meeting_windows(
+    cal: OfficeCalendar,
+    cfg: StaffConfig,
+    index: int,
+    days: int,
+    slots: tuple[tuple[float, float], ...],
+) -> list[tuple[tuple[float, float], ...]]:
+    """Per day, the stretches of caseworker ``index``'s planned client work inside
+    the meeting ``slots`` (hours of the day), in absolute hours."""
+    offset = admin_offset(index, True)
+    out: list[tuple[tuple[float, float], ...]] = []
+    for d in range(days):
+        windows: list[tuple[float, float]] = []
+        if cal.is_open_day(d):
+            base = d * HOURS_PER_DAY
+            for start, end, *_ in day_parts(cal, cfg, d, offset):
+                for a, b in slots:
+                    lo, hi = max(start, base + a), min(end, base + b)
+                    if hi > lo:
+                        windows.append((lo, hi))
+        out.append(tuple(sorted(windows)))
+    return out

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from officeq.config.schema import Config
-from officeq.model.policies import DEADLINE_QUEUES, POLICIES, Policy
+from officeq.model.policies import DEADLINE_QUEUES, POLICIES, Policy, followup_keys, pick_cover
 from officeq.model.tasks import (
     INCOME_SUPPORT,
     INCOME_SUPPORT_URGENT,
     INQUIRY,
     SHORT_CONTACT_QUEUE,
     Queues,
-    followup_queue,
+    group_keys,
 )
 
 DEADLINE_WORK = {
@@ -86,7 +86,7 @@ class SteeredPolicy:
         key = policy.choose(queues, worker)
         if key is not None and key in self.relaxed and not self._pressing(queues, key):
             for k in self.need_keys:
-                if queues.size(k):
+                if queues.ready(k):
                     return k
         return key
 
@@ -99,9 +99,9 @@ class SteeredPolicy:
     def _directed(self, queues: Queues, keys: tuple[str, ...]) -> str | None:
         if keys[0] in DEADLINE_QUEUES:
             return queues.earliest(keys, by_deadline=True)
-        if queues.size(SHORT_CONTACT_QUEUE) and SHORT_CONTACT_QUEUE in keys:
+        if SHORT_CONTACT_QUEUE in keys and queues.ready(SHORT_CONTACT_QUEUE):
             return SHORT_CONTACT_QUEUE
-        if not any(queues.size(k) for k in self.need_keys):
+        if not any(queues.ready(k) for k in self.need_keys):
             return None
         self._picks += 1
         if self._creamed < self.creaming_share * self._picks:
@@ -110,7 +110,7 @@ class SteeredPolicy:
         else:
             order = self.need_keys
         for k in order:
-            if queues.size(k):
+            if queues.ready(k):
                 return k
         return None  # pragma: no cover
 
@@ -153,11 +153,10 @@ def project_count(count: int, per_user: int, days_done: int, days_in_month: int)
 
 def steered_policy(cfg: Config, base: Policy) -> SteeredPolicy:
     """Wrap the office's policy ``base`` for the steering in ``cfg``."""
-    followup_keys = tuple(followup_queue(g) for g in cfg.work.followup.groups)
     pref = cfg.steering.preference
-    preference = POLICIES[pref](cfg, followup_keys) if pref is not None else None
+    preference = POLICIES[pref](cfg, followup_keys(cfg)) if pref is not None else None
     gaming = cfg.steering.gaming
-    need_keys = tuple(followup_queue(g) for g in cfg.need_order())
+    need_keys = group_keys(cfg.need_order(), pick_cover(cfg))
     return SteeredPolicy(
         base,
         preference,

@@ -21,6 +21,8 @@ SOURCES = {
     "outcomes": 8,
     "failure_demand": 9,
     "steering": 10,
+    "appointments.lead": 11,
+    "appointments.no_show": 12,
 }
 
 

@@ -29,6 +29,22 @@ def followup_queue(group: str) -> str:
     return f"followup.{group}"
 
 
+def cover_queue(group: str) -> str:
+    """The queue key of a need group's users whom any colleague may cover."""
+    return f"followup.{group}.cover"
+
+
+def group_keys(groups: Iterable[str], cover: bool) -> tuple[str, ...]:
+    """Follow-up queue keys of ``groups`` in their order; with ``cover``, each
+    group's cover queue right after its own queue."""
+    out: list[str] = []
+    for g in groups:
+        out.append(followup_queue(g))
+        if cover:
+            out.append(cover_queue(g))
+    return tuple(out)
+
+
 @dataclass(slots=True, eq=False)
 class User:
     """A user on the follow-up caseload."""
@@ -41,6 +57,9 @@ class User:
     exit_to_work: bool
     active: bool = True
     waiting: Task | None = None
+    """The session the user is overdue for (due, not started)."""
+    next: Task | None = None
+    """The user's next session, from when its due date is set until it starts."""
     last_contact_month: int = -1
     """Month index of the last contact of any kind (the indicator's view)."""
     last_substantive_month: int = -1
@@ -51,6 +70,12 @@ class User:
     hazard_since: float = 0.0
     boost_until: float = -math.inf
     exit_version: int = 0
+    owner: int = -1
+    """With own caseloads: the caseworker's index, or -1 while unassigned."""
+    away_mark: int = 0
+    """The owner's count of days away (absent or directed) at the last session."""
+    meeting: object = None
+    """With appointments: the booked :class:`~officeq.model.diary.Meeting`, or None."""
 
 
 @dataclass(slots=True, eq=False)
@@ -67,21 +92,41 @@ class Task:
     user: User | None = None
     start: float = math.nan
     cancelled: bool = False
+    deferred: bool = False
+    """Left once for the next opening because it did not fit the rest of the day."""
+    announced: bool = False
+    """Follow-up: the user's due date has passed (they count as overdue)."""
 
 
 @dataclass(slots=True)
 class Queues:
-    """Waiting tasks per queue key, with the current time for policies."""
+    """Waiting tasks per queue key, with the current time for policies.
+
+    With own caseloads (:meth:`set_owners`) the keys in ``owned`` hold one queue
+    per caseworker: :meth:`select` makes a caseworker's own queues the ones the
+    policy sees. ``limit`` is the longest task that may start now (the rest of
+    the working day, or the time to the next meeting): a queue whose head is
+    longer is passed over, as if empty.
+    """
 
     keys: tuple[str, ...]
     now: float = 0.0
     total: int = 0
     """Tasks waiting in all queues."""
+    limit: float = math.inf
+    day_bound: bool = False
+    """True while ``limit`` is the end of the working day (for counting deferrals)."""
+    deferred: int = 0
+    """Tasks passed over at least once because they did not fit the working day."""
+    owned: frozenset[str] = frozenset()
     _q: dict[str, deque[Task]] = field(default_factory=dict)
+    _shared: dict[str, deque[Task]] = field(default_factory=dict)
+    _views: list[dict[str, deque[Task]]] = field(default_factory=list)
     _n: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._q = {k: deque() for k in self.keys}
+        self._shared = {k: deque() for k in self.keys}
+        self._q = self._shared
         self._n = dict.fromkeys(self.keys, 0)
 
     @classmethod
@@ -92,8 +137,26 @@ class Queues:
             q.push(t)
         return q
 
+    def set_owners(self, owned: Iterable[str], caseworkers: int) -> None:
+        """Keep the queues ``owned`` per caseworker (own caseloads)."""
+        self.owned = frozenset(owned)
+        self._views = [
+            {k: deque() if k in self.owned else q for k, q in self._shared.items()}
+            for _ in range(caseworkers)
+        ]
+
+    def select(self, worker: int) -> None:
+        """Show caseworker ``worker``'s own queues (with own caseloads)."""
+        if self._views:
+            self._q = self._views[worker]
+
+    def queue_of(self, task: Task) -> deque[Task]:
+        if task.queue in self.owned:
+            return self._views[task.user.owner][task.queue]  # type: ignore[union-attr]
+        return self._shared[task.queue]
+
     def push(self, task: Task) -> None:
-        self._q[task.queue].append(task)
+        self.queue_of(task).append(task)
         self._n[task.queue] += 1
         self.total += 1
 
@@ -103,6 +166,21 @@ class Queues:
         while q and q[0].cancelled:
             q.popleft()
         return q[0] if q else None
+
+    def ready(self, key: str) -> bool:
+        """True when queue ``key`` has a next task that may start now."""
+        head = self.head(key)
+        if head is None:
+            return False
+        if head.duration > self.limit:
+            self._defer(head)
+            return False
+        return True
+
+    def _defer(self, task: Task) -> None:
+        if self.day_bound and not task.deferred:
+            task.deferred = True
+            self.deferred += 1
 
     def pop(self, key: str) -> Task:
         """Remove and return the head of queue ``key``."""
@@ -119,9 +197,11 @@ class Queues:
 
     def earliest(self, keys: Iterable[str], by_deadline: bool = False) -> str | None:
         """The key among ``keys`` whose head arrived first (or is due first, with
-        ``by_deadline``); ties go to the first key. None when all are empty."""
+        ``by_deadline``); ties go to the first key. None when all are empty (or
+        no head fits ``limit``)."""
         best, best_value = None, math.inf
         queues = self._q
+        limit = self.limit
         for key in keys:
             q = queues[key]
             if not q:
@@ -131,18 +211,26 @@ class Queues:
                 head = self.head(key)
                 if head is None:
                     continue
+            if head.duration > limit:
+                self._defer(head)
+                continue
             value = head.deadline if by_deadline else head.arrival
             if best is None or value < best_value:
                 best, best_value = key, value
         return best
 
     def size(self, key: str) -> int:
+        """Tasks waiting in queue ``key``, over every caseworker's own queue."""
         return self._n[key]
+
+    def own_size(self, key: str) -> int:
+        """Tasks waiting in the selected caseworker's queue ``key`` (cancelled ones too)."""
+        return len(self._q[key])
 
     def late(self, key: str, now: float) -> int:
         """Waiting tasks of queue ``key`` already past their deadline at ``now``."""
         n = 0
-        for t in self._q[key]:  # deadlines never decrease along a queue
+        for t in self._shared[key]:  # deadlines never decrease along a queue
             if t.deadline > now:
                 break
             n += not t.cancelled
@@ -150,5 +238,14 @@ class Queues:
 
     def waiting(self) -> Iterator[Task]:
         """Every task still waiting, in no particular order."""
-        for q in self._q.values():
+        for q in self._shared.values():
             yield from (t for t in q if not t.cancelled)
+        for view in self._views:
+            for key in self.owned:
+                yield from (t for t in view[key] if not t.cancelled)
+
+    def owned_by(self, worker: int) -> Iterator[Task]:
+        """Tasks waiting in caseworker ``worker``'s own queues."""
+        if self._views:
+            for key in self.owned:
+                yield from (t for t in self._views[worker][key] if not t.cancelled)

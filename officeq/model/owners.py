@@ -1,0 +1,84 @@
+"""Own caseloads: which caseworker follows up which user, and who waits unassigned.
+
+With ``work.followup.assignment: own`` every user has an owner. The initial
+users are dealt out in turn (caseworker i gets users i, i+c, i+2c, ...); a new
+user goes to the caseworker with the fewest users (the lowest index on a tie).
+A caseworker at ``caseload_cap`` takes no more: the user waits in the
+unassigned queue ("ufordelte brukere") until someone has room, first come first
+served. No SimPy here; :class:`~officeq.model.caseload.Caseload` calls it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from officeq.model.tasks import User
+
+
+class Owners:
+    """Users per caseworker and the unassigned queue."""
+
+    def __init__(self, caseworkers: int, cap: int | None) -> None:
+        self.count = [0] * caseworkers
+        """Users owned, per caseworker."""
+        self.cap = math.inf if cap is None else cap
+        self.unassigned: deque[User] = deque()
+        self.unassigned_n = 0
+        self._dealt = 0
+
+    def join(self, user: User, initial: bool) -> bool:
+        """Give a joining user an owner; False when they wait unassigned."""
+        n = len(self.count)
+        if n == 0:
+            return self._wait(user)
+        if initial:
+            w = self._dealt % n
+            self._dealt += 1
+        else:
+            w = self._fewest()
+        if self.count[w] >= self.cap:
+            return self._wait(user)
+        self._assign(user, w)
+        return True
+
+    def _fewest(self) -> int:
+        count = self.count
+        return min(range(len(count)), key=count.__getitem__)
+
+    def _wait(self, user: User) -> bool:
+        user.owner = -1
+        self.unassigned.append(user)
+        self.unassigned_n += 1
+        return False
+
+    def _assign(self, user: User, worker: int) -> None:
+        user.owner = worker
+        self.count[worker] += 1
+
+    def leave(self, user: User) -> User | None:
+        """A user leaves the caseload; returns an unassigned user who now gets an
+        owner (the room this one left), or None."""
+        if user.owner < 0:
+            self.unassigned_n -= 1  # dropped from the deque when reached
+            return None
+        self.count[user.owner] -= 1
+        user.owner = -1
+        return self.take_unassigned()
+
+    def take_unassigned(self) -> User | None:
+        """The longest-waiting unassigned user, given to the caseworker with the
+        fewest users if there is room; None otherwise."""
+        if not self.count:
+            return None
+        while self.unassigned and not self.unassigned[0].active:
+            self.unassigned.popleft()
+        if not self.unassigned:
+            return None
+        w = self._fewest()
+        if self.count[w] >= self.cap:
+            return None
+        user = self.unassigned.popleft()
+        self.unassigned_n -= 1
+        self._assign(user, w)
+        return user
