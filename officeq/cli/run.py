@@ -190,7 +190,8 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
 @click.option(
     "--out",
     metavar="DIR",
-    help="Folder for summary.json, daily.csv, monthly.csv and config.resolved.yaml (replaced "
+    help="Folder for summary.json, daily.csv, monthly.csv, caseworkers.csv and "
+    "config.resolved.yaml (replaced "
     "whole).",
 )
 @force_option
@@ -253,7 +254,7 @@ def _figures(result: RunResult, out: str, folder: Path) -> list[str]:
     default="configs/validation",
     show_default=True,
     type=click.Path(),
-    help="Folder with mmc.yaml, priority.yaml, finite_source.yaml.",
+    help="Folder with mmc.yaml, priority.yaml, finite_source.yaml, own_caseloads.yaml.",
 )
 @click.option("--replications", type=click.IntRange(min=2), default=10, show_default=True)
 @click.option(
@@ -262,14 +263,16 @@ def _figures(result: RunResult, out: str, folder: Path) -> list[str]:
     help="Run length per replication (default: each config's horizon_days).",
 )
 def validate_cmd(config_dir: str, replications: int, days: float | None) -> None:
-    """Check the model against queueing theory (Erlang C, Cobham, M/M/c//K)."""
-    from officeq.validation.checks import CASES, LEVEL, Check, with_utilization
+    """Check the model against queueing theory (Erlang C, Cobham, M/M/c//K, M/M/1//K)."""
+    from officeq.validation.checks import CASES, LEVEL, Check, with_interval, with_utilization
 
     jobs: list[tuple[Config, Callable[..., list[Check]]]] = []
     for name, check in CASES.items():
         cfg = load(str(Path(config_dir) / f"{name}.yaml"), (), horizon_days=days)
         if name == "mmc":
             jobs += [(with_utilization(cfg, rho), check) for rho in (0.7, 0.9)]
+        elif name == "own_caseloads":
+            jobs += [(with_interval(cfg, days), check) for days in (1.0, 0.6)]
         else:
             jobs.append((cfg, check))
     checks: list[Check] = []

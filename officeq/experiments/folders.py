@@ -42,6 +42,13 @@ REQUIRED = {
 }
 
 
+def _run_files(manifest: dict[str, Any]) -> tuple[str, ...]:
+    """A run folder's files; caseworkers.csv only where the manifest lists it (runs
+    written before version 0.12 have none)."""
+    listed = manifest.get("files", {})
+    return tuple(f for f in RUN_FILES if f != "caseworkers.csv" or f in listed)
+
+
 class ResultsError(ValueError):
     """A results folder that cannot be used for what was asked."""
 
@@ -94,7 +101,7 @@ def load_results(folder: str | Path) -> Results:
     try:
         manifest = read_manifest(path)
         kind = manifest["kind"]
-        check_files(path, manifest, RUN_FILES if kind == "run" else SWEEP_FILES)
+        check_files(path, manifest, _run_files(manifest) if kind == "run" else SWEEP_FILES)
     except ManifestError as e:
         raise ResultsError(f"{e}; {_redo(path, kind)}") from None
     return _load_run(path, manifest) if kind == "run" else _load_sweep(path, manifest)

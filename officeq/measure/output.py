@@ -40,7 +40,13 @@ if TYPE_CHECKING:
 
 __all__ = ["RUN_FILES", "OutputError", "atomic_write", "write_folder", "write_run", "write_text"]
 
-RUN_FILES = ("summary.json", "daily.csv", "monthly.csv", "config.resolved.yaml")
+RUN_FILES = (
+    "summary.json",
+    "daily.csv",
+    "monthly.csv",
+    "caseworkers.csv",
+    "config.resolved.yaml",
+)
 
 
 def summary_json(summary: dict[str, float | None]) -> str:
@@ -101,13 +107,15 @@ def write_run(
     out_dir: str | Path,
     extra: Callable[[Path], Iterable[str]] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``daily.csv``, ``monthly.csv``, ``config.resolved.yaml``
+    """Write ``summary.json``, ``daily.csv``, ``monthly.csv``, ``caseworkers.csv``,
+    ``config.resolved.yaml``
     (and whatever ``extra`` writes into the folder, e.g. figures) as one whole folder."""
 
     def build(folder: Path) -> list[str]:
         (folder / "summary.json").write_text(summary_json(result.summary), encoding="utf-8")
         result.daily.to_csv(folder / "daily.csv", index=False)
         result.monthly.to_csv(folder / "monthly.csv", index=False)
+        result.caseworkers.to_csv(folder / "caseworkers.csv", index=False)
         (folder / "config.resolved.yaml").write_text(dump_config(result.config), encoding="utf-8")
         return [*RUN_FILES, *(extra(folder) if extra else ())]
 

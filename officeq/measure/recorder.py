@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from officeq.measure.daily import DailyTable
+from officeq.measure.levels import Level
+from officeq.measure.organisation import OrganisationStats
 from officeq.measure.steering import SteeringStats
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.observer import (
@@ -39,32 +42,8 @@ from officeq.model.tasks import (
     User,
 )
 
-
-class Level:
-    """A piecewise-constant quantity and its integral over time."""
-
-    __slots__ = ("area", "base", "last", "value")
-
-    def __init__(self) -> None:
-        self.value = 0
-        self.area = 0.0
-        self.last = 0.0
-        self.base = 0.0
-
-    def add(self, delta: int, now: float) -> None:
-        self.area += self.value * (now - self.last)
-        self.last = now
-        self.value += delta
-
-    def area_until(self, now: float) -> float:
-        return self.area + self.value * (now - self.last)
-
-    def mark(self, now: float) -> None:
-        """Start measuring here (the end of the warm-up)."""
-        self.base = self.area_until(now)
-
-    def measured(self, now: float) -> float:
-        return self.area_until(now) - self.base
+if TYPE_CHECKING:
+    from officeq.model.diary import Meeting
 
 
 class LogHistogram:
@@ -166,6 +145,7 @@ class Recorder:
         self.days = math.ceil(horizon / HOURS_PER_DAY)
         self.table = DailyTable(cal, self.days, self.groups, warmup)
         self.steer = SteeringStats(self.groups, warmup, caseworkers)
+        self.org = OrganisationStats(self.groups, warmup, caseworkers)
         self.month_now = 0
         self._day_client_hours = 0.0
         self._rows = 0
@@ -214,9 +194,33 @@ class Recorder:
             s.response_sum += now - task.arrival
             s.on_time += hit
 
-    def overdue_change(self, group: str, delta: int, now: float) -> None:
+    def overdue_change(self, group: str, delta: int, now: float, owner: int = -1) -> None:
         self.overdue[group].add(delta, now)
         self.overdue_total.add(delta, now)
+        if owner >= 0:
+            self.org.overdue[owner].add(delta, now)
+
+    # --- organisation (see officeq.measure.organisation) -----------------------------
+    def overdue_owner(self, owner: int, delta: int, now: float) -> None:
+        self.org.overdue_owner(owner, delta, now)
+
+    def unassigned_change(self, delta: int, now: float) -> None:
+        self.org.unassigned.add(delta, now)
+
+    def session_by(self, user: User, worker: int, now: float, away: bool) -> None:
+        self.org.session(user, worker, now)
+        if user.owner >= 0:
+            self.org.gap_closed(user, now, away)
+
+    def appointment_booked(self, meeting: Meeting, rebooking: bool) -> None:
+        self.org.booked(meeting, rebooking)
+
+    def appointment_ended(self, meeting: Meeting, outcome: str, now: float, why: str = "") -> None:
+        self.org.ended(meeting, outcome, now, why)
+
+    def worker_day(self, day: int, worker: int, absent: bool, directed: bool) -> None:
+        if day * HOURS_PER_DAY >= self.warmup:
+            self.org.day_away(worker, absent, directed)
 
     def session_started(self, task: Task, now: float) -> None:
         user = task.user
@@ -269,14 +273,17 @@ class Recorder:
         if end > self.warmup:
             self.idle_hours += end - max(start, self.warmup)
 
-    def overtime(self, hours: float, now: float) -> None:
+    def overtime(self, hours: float, now: float, worker: int = -1) -> None:
         self.table.add_overtime(int(now // HOURS_PER_DAY), hours)
         if now >= self.warmup:
-            self.overtime_hours += min(hours, now - self.warmup)
+            measured = min(hours, now - self.warmup)
+            self.overtime_hours += measured
+            self.org.overtime_worked(worker, measured)
 
     def mark_warmup(self, now: float, in_service: Iterable[Task]) -> None:
         for level in (self.overdue_total, *self.overdue.values(), *self.caseload.values()):
             level.mark(now)
+        self.org.mark(now)
         for t in in_service:  # started in the warm-up, partly worked after it
             self.client_hours += t.start + t.duration - now
 
@@ -295,6 +302,7 @@ class Recorder:
             *(self.overdue[g].value for g in self.groups),
         ]
         self.table.close_day(day, levels, client)
+        self.org.close_day(now)
         self._rows = day + 1
         if day + 1 < self.days:
             self.month_now = int(self.table.month_of_day[day + 1])

@@ -20,7 +20,7 @@ from officeq.measure.recorder import Recorder
 from officeq.measure.summary import summarise
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.simulate import Simulation
-from officeq.model.tasks import INCOME_SUPPORT, INQUIRY
+from officeq.model.tasks import FOLLOWUP, INCOME_SUPPORT, INQUIRY
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,7 @@ class RunResult:
         table: DailyTable,
         rows: int,
         open_late: tuple[int, int],
+        caseworker_rows: list[dict[str, float | int | None]] | None = None,
     ) -> None:
         self.config = config
         self.summary = summary
@@ -52,6 +53,7 @@ class RunResult:
         self._table = table
         self._rows = rows
         self._open_late = open_late
+        self._caseworker_rows = caseworker_rows or []
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -62,6 +64,15 @@ class RunResult:
     def monthly(self) -> pd.DataFrame:
         """The office's monthly scorecard (the columns of ``monthly.csv``)."""
         return self._table.monthly(self.daily, self._open_late)
+
+    @cached_property
+    def caseworkers(self) -> pd.DataFrame:
+        """One row per caseworker (the columns of ``caseworkers.csv``)."""
+        import pandas as pd
+
+        from officeq.measure.organisation import CASEWORKER_COLUMNS
+
+        return pd.DataFrame(self._caseworker_rows, columns=list(CASEWORKER_COLUMNS))
 
     def __repr__(self) -> str:
         return f"RunResult({self.config.name!r}, {len(self.summary)} metrics, {self._rows} days)"
@@ -95,15 +106,23 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
         if w.idle_since is not None:
             rec.idled(w.idle_since, now)
     rec.steer.close_gaps(sim.caseload.users.values(), now)
-    summary = summarise(rec, now, open_n)
+    rec.org.deferred = sim.office.queues.deferred - sim.deferred_base
+    meetings = sim.org.meetings
+    summary = summarise(rec, now, open_n, meetings.open_meetings() if meetings else ())
+    owners = sim.org.owners
+    caseworkers = rec.org.rows(now, owners.count if owners is not None else None)
     counts: dict[str, dict[str, int]] = {}
     for kind in rec.arrived:
         counts[kind] = {
             "arrived": rec.arrived[kind],
             "finished": rec.finished_n[kind],
             "cancelled": rec.cancelled_n[kind],
-            "waiting": sum(t.kind == kind for t in queued),
+            "waiting": (
+                sum(u.waiting is not None for u in sim.caseload.users.values())
+                if kind == FOLLOWUP
+                else sum(t.kind == kind for t in queued)
+            ),
             "in_service": sum(t.kind == kind for t in serving),
         }
     late = (rec.open_late_n[INQUIRY], rec.open_late_n[INCOME_SUPPORT])
-    return RunResult(cfg, summary, counts, rec.table, rec.rows, late)
+    return RunResult(cfg, summary, counts, rec.table, rec.rows, late, caseworkers)

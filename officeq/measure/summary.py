@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from officeq.measure.organisation import organisation_keys
 from officeq.measure.recorder import Recorder
 from officeq.measure.steering import steering_keys
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.tasks import INCOME_SUPPORT, INCOME_SUPPORT_URGENT, INQUIRY
+
+if TYPE_CHECKING:
+    from officeq.model.diary import Meeting
 
 
 def _mean(total: float, n: int) -> float | None:
@@ -59,6 +64,7 @@ def summary_keys(groups: Iterable[str]) -> tuple[str, ...]:
         *(f"followup_sessions_per_user_year_{g}" for g in groups),
         *(f"followup_overdue_days_mean_{g}" for g in groups),
         *steering_keys(groups),
+        *organisation_keys(groups),
         "caseworker_utilization",
         "client_hours",
         "scheduled_client_hours",
@@ -66,8 +72,11 @@ def summary_keys(groups: Iterable[str]) -> tuple[str, ...]:
     )
 
 
-def summarise(rec: Recorder, now: float, open_n: dict[str, int]) -> dict[str, float | None]:
-    """The summary of a finished run: every key of :func:`summary_keys`, in order."""
+def summarise(
+    rec: Recorder, now: float, open_n: dict[str, int], open_meetings: Iterable[Meeting] = ()
+) -> dict[str, float | None]:
+    """The summary of a finished run: every key of :func:`summary_keys`, in order;
+    ``open_meetings`` are the bookings still in the diaries at the end."""
     inq = rec.classes[INQUIRY]
     urg, reg = rec.classes[INCOME_SUPPORT_URGENT], rec.classes[INCOME_SUPPORT]
     span = now - rec.warmup
@@ -119,6 +128,7 @@ def summarise(rec: Recorder, now: float, open_n: dict[str, int]) -> dict[str, fl
     out.update(
         rec.steer.summary(rec.table, rec._rows, now, sum(rec.sessions.values()), rec.exits_to_work)
     )
+    out.update(rec.org.summary(now, open_meetings))
     client = rec.client_hours
     out["caseworker_utilization"] = _ratio(client, client + rec.idle_hours)
     out["client_hours"] = client
