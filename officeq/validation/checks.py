@@ -6,7 +6,9 @@ Three reductions of the office have closed-form answers:
 2. three classes under ``strict_priority`` with equal exponential service:
    M/M/c with non-preemptive priorities (Cobham);
 3. follow-up only, exponential intervals and sessions: the finite-source
-   M/M/c//K queue (machine repair); overdue users are its waiting line.
+   M/M/c//K queue (machine repair); overdue users are its waiting line;
+4. the same with own caseloads: each caseworker with K own users is an
+   M/M/1//K queue (and pooling them gives the smaller M/M/c//cK backlog).
 
 Each check runs independent replications, forms a Student-t confidence
 interval of the replication means, and passes when the theoretical value
@@ -157,10 +159,8 @@ def check_priority(
     ]
 
 
-def check_finite_source(
-    cfg: Config, replications: int, progress: Callable[[], None] | None = None
-) -> list[Check]:
-    """Mean number of overdue users against the M/M/c//K stationary solution."""
+def _closed_group(cfg: Config) -> tuple[float, float]:
+    """Due and service rates (per hour) of a one-group, closed caseload."""
     _require_reduction(cfg)
     fu = cfg.work.followup
     if len(fu.groups) != 1:
@@ -169,8 +169,15 @@ def check_finite_source(
     if group.exit_to_work_per_year or group.exit_other_per_year or fu.new_users_per_year:
         raise ValueError(f"{cfg.name}: the finite-source check needs a closed caseload")
     due = _exp_rate(group.interval_days, 24.0, "interval_days")
-    mu = _exp_rate(group.duration_minutes, 1 / 60, "duration_minutes")
-    fs = theory.finite_source(fu.caseload, due, mu, cfg.staff.caseworkers)
+    return due, _exp_rate(group.duration_minutes, 1 / 60, "duration_minutes")
+
+
+def check_finite_source(
+    cfg: Config, replications: int, progress: Callable[[], None] | None = None
+) -> list[Check]:
+    """Mean number of overdue users against the M/M/c//K stationary solution."""
+    due, mu = _closed_group(cfg)
+    fs = theory.finite_source(cfg.work.followup.caseload, due, mu, cfg.staff.caseworkers)
     sims = _replicate(cfg, replications, ["followup_backlog_mean"], progress)
     return [
         Check(
@@ -183,9 +190,46 @@ def check_finite_source(
     ]
 
 
+def with_interval(cfg: Config, days: float) -> Config:
+    """The one-group config with its exponential follow-up interval set to ``days``."""
+    fu = cfg.work.followup
+    name, group = next(iter(fu.groups.items()))
+    group = group.model_copy(update={"interval_days": Exponential(mean=days)})
+    fu = fu.model_copy(update={"groups": {name: group}})
+    work = cfg.work.model_copy(update={"followup": fu})
+    return cfg.model_copy(update={"work": work, "name": f"{cfg.name} interval={days:g}d"})
+
+
+def check_own_caseloads(
+    cfg: Config, replications: int, progress: Callable[[], None] | None = None
+) -> list[Check]:
+    """Mean overdue users per caseworker against M/M/1//K, with K users each."""
+    due, mu = _closed_group(cfg)
+    fu = cfg.work.followup
+    c = cfg.staff.caseworkers
+    if fu.assignment != "own" or c == 0 or fu.caseload % c or fu.appointments.enabled:
+        raise ValueError(
+            f"{cfg.name}: the own-caseload check needs assignment: own, no appointments, "
+            "and a caseload that divides evenly among the caseworkers"
+        )
+    fs = theory.finite_source(fu.caseload // c, due, mu, 1)
+    sims = _replicate(cfg, replications, ["followup_backlog_mean"], progress)
+    per_caseworker = [v / c for v in sims["followup_backlog_mean"]]
+    return [
+        Check(
+            cfg.name,
+            "followup_backlog_mean per caseworker",
+            fs.queue_mean,
+            *confidence_interval(per_caseworker),
+            replications,
+        )
+    ]
+
+
 CASES: dict[str, Callable[[Config, int, Callable[[], None] | None], list[Check]]] = {
     "mmc": check_mmc,
     "priority": check_priority,
     "finite_source": check_finite_source,
+    "own_caseloads": check_own_caseloads,
 }
 """Check functions by the name of their config file in ``configs/validation/``."""
