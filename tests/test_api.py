@@ -116,7 +116,7 @@ def test_sweep_reports_progress_and_refuses_bad_arguments(tmp_path: Path) -> Non
 
 def test_staff_answers_like_the_command_line(tmp_path: Path) -> None:
     cfg = officeq.load_config(BASELINE, **SHORT)
-    answer = officeq.staff(cfg, ["followup_backlog_mean<=60"], lo=12, hi=20, max_replications=6)
+    answer = officeq.staff(cfg, ["inquiry_sla_hit_rate>=0.9"], lo=12, hi=20, max_replications=6)
     n = answer.caseworkers[cfg.policy.name]
     assert n is not None and 12 <= n <= 20
     runs, _summary, _spec = answer.tables()

@@ -49,12 +49,20 @@ def diff(a: tuple[dict, ...], b: tuple[dict, ...], metric: str) -> Interval:
 STRONG = "regimes/strong_targets.yaml"
 FEW = "regimes/few_targets.yaml"
 AT_15 = ("staff.caseworkers=15",)
+POOLED = (
+    "work.followup.assignment=pooled",
+    "work.followup.caseload_cap=null",
+    "work.followup.appointments.enabled=false",
+    "staff.overtime={start_rule: always_start}",
+)
+"""The office as officeq modelled it before issue 12 (configs/variants/pooled.yaml)."""
 
 
 def test_at_high_load_deadline_first_keeps_the_hit_rate_and_the_vulnerable_wait() -> None:
-    """Claims 2-3: deadline work first holds the 48-hour figure; the most vulnerable
+    """Claims 2-3, in the pooled office (sessions start when a caseworker picks a due
+    user): deadline work first holds the 48-hour figure; the most vulnerable
     (specially adapted) carry the follow-up backlog. Needs-based does the opposite."""
-    high_load = ("staff.caseworkers=14",)
+    high_load = ("staff.caseworkers=14", *POOLED)
     df = summaries("baseline.yaml", (*high_load, "policy.name=deadline_first"))
     nb = summaries("baseline.yaml", (*high_load, "policy.name=needs_based"))
     hit = diff(df, nb, "inquiry_sla_hit_rate")
@@ -63,38 +71,56 @@ def test_at_high_load_deadline_first_keeps_the_hit_rate_and_the_vulnerable_wait(
     assert backlog.low > 0, backlog
 
 
+def test_with_booked_meetings_the_policy_no_longer_decides_who_waits() -> None:
+    """Claims 2-3 in the baseline office: meetings are booked, so a caseworker's pick
+    between deadline work and follow-up no longer exists; the two policies give the
+    same follow-up (the organisation, not the policy, decides), and at high load the
+    meetings hold while the 48-hour figure falls far below the pooled office's."""
+    high_load = ("staff.caseworkers=14",)
+    df = summaries("baseline.yaml", (*high_load, "policy.name=deadline_first"))
+    nb = summaries("baseline.yaml", (*high_load, "policy.name=needs_based"))
+    for a, b in zip(df, nb, strict=True):
+        assert a["followup_backlog_mean_specially_adapted"] == pytest.approx(
+            b["followup_backlog_mean_specially_adapted"]
+        )
+    pooled = summaries("baseline.yaml", (*high_load, *POOLED, "policy.name=deadline_first"))
+    assert diff(pooled, df, "inquiry_sla_hit_rate").low > 0
+
+
 def test_strong_targets_redirect_and_cancel_sessions_few_targets_do_not() -> None:
-    """Claim 4: under strong targets management issues directives and planned
-    follow-up is cancelled; the 2016 regime (no mid-month redirection) cancels none."""
+    """Claim 4: under strong targets management issues directives, and the directed
+    caseworkers' booked meetings are cancelled; the 2016 regime (no mid-month
+    redirection) cancels none."""
     strong, few = summaries(STRONG, AT_15), summaries(FEW, AT_15)
     assert diff(strong, few, "directives_issued").low > 0
     assert diff(strong, few, "followup_sessions_cancelled").low > 0
     assert diff(strong, few, "plan_changes_per_caseworker_month").low > 0
+    assert diff(strong, few, "followup_backlog_mean_specially_adapted").low > 0
     assert all(s["followup_sessions_cancelled"] == 0 for s in few)
     assert all(s["directives_issued"] == 0 for s in few)
 
 
-def test_fewer_targets_cost_hit_rate_only_when_safe_targets_are_not_relaxed() -> None:
-    """Claim 6 expects the 2016 regime to cost 48-hour compliance. In the model that
-    holds against strong targets without the threshold effect: directives to the
-    lagging figure then raise the hit rate above few_targets'. With the threshold
-    effect (shipped strong_targets), safely met months relax inquiries and strong
-    targets end below few_targets. Both at high load (14 caseworkers)."""
+def test_fewer_targets_cost_hit_rate() -> None:
+    """Claim 6: the 2016 regime costs 48-hour compliance. In the booked office this
+    holds with and without the threshold effect: at high load (14 caseworkers) no
+    target is safely met, so nothing is relaxed, and directives to the lagging figure
+    raise the hit rate well above few_targets'. (In the pooled office the threshold
+    effect had reversed it; see experiments/README.md.)"""
     at_14 = ("staff.caseworkers=14",)
     few = summaries(FEW, at_14)
     no_threshold = summaries(STRONG, (*at_14, "steering.review.threshold_effect=false"))
     gain = diff(no_threshold, few, "inquiry_sla_hit_rate")
     assert gain.low > 0, gain
     shipped = diff(summaries(STRONG, at_14), few, "inquiry_sla_hit_rate")
-    assert shipped.high < 0, shipped
+    assert shipped.low > 0, shipped
 
 
 def test_gaming_raises_the_indicator_while_the_vulnerable_get_less() -> None:
-    """Claim 1 (Goodhart), at high load: with short contacts and creaming the 'users
-    with follow-up' figure rises, while the specially adapted get fewer sessions, a
-    longer backlog and longer gaps. (Substantive users in total hardly move: creaming
-    serves more of the quick, close-to-work users.)"""
-    at_14 = ("staff.caseworkers=14",)
+    """Claim 1 (Goodhart), at high load in the pooled office: with short contacts and
+    creaming the 'users with follow-up' figure rises, while the specially adapted get
+    fewer sessions, a longer backlog and longer gaps. (Substantive users in total hardly
+    move: creaming serves more of the quick, close-to-work users.)"""
+    at_14 = ("staff.caseworkers=14", *POOLED)
     gaming = summaries(STRONG, at_14)
     honest = summaries(
         STRONG, (*at_14, "steering.gaming.short_contacts=false", "steering.gaming.creaming=false")
@@ -107,3 +133,18 @@ def test_gaming_raises_the_indicator_while_the_vulnerable_get_less() -> None:
     assert backlog.low > 0, backlog
     assert all(s["indicator_substantive_ratio"] > 1 for s in gaming)
     assert all(s["indicator_substantive_ratio"] == pytest.approx(1) for s in honest)
+
+
+def test_gaming_in_the_booked_office_inflates_the_indicator_and_saves_directives() -> None:
+    """Claim 1 in the baseline office: short contacts still raise the indicator above
+    the users really followed up; but since meetings are booked, creaming has no pick
+    to bend, and the gamed figure meets its target sooner, so fewer directives cancel
+    meetings and the specially adapted are not worse off."""
+    at_14 = ("staff.caseworkers=14",)
+    gaming = summaries(STRONG, at_14)
+    honest = summaries(
+        STRONG, (*at_14, "steering.gaming.short_contacts=false", "steering.gaming.creaming=false")
+    )
+    assert diff(gaming, honest, "indicator_followup_users").low > 0
+    assert diff(gaming, honest, "followup_sessions_cancelled").high < 0
+    assert all(s["indicator_substantive_ratio"] > 1 for s in gaming)

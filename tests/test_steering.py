@@ -245,6 +245,8 @@ def _one_group(effect: float, interval: float, days: float, warmup: float) -> di
             "work.inquiry.arrivals_per_day=0",
             "work.income_support.arrivals_per_day=0",
             "work.followup.caseload=2000",
+            "work.followup.assignment=pooled",  # sessions without waiting: no bookings
+            "work.followup.appointments.enabled=false",
             f"work.followup.outcomes.session_effect={effect}",
             "work.followup.outcomes.effect_days=10",
         ],
