@@ -36,6 +36,10 @@ handling with mean 10 min, run from empty for ~200,000 arrivals (quick: ~30,000)
                    office with outcomes, failure demand, weekly review, directives and gaming)
                    per simulated year, interleaved with (c), and its ratio to (c): the cost of
                    steering; goal <= 1.5.
+(g) organisation   the pooled office (configs/variants/pooled.yaml: the baseline office with a
+                   pooled caseload, no booked meetings and unlimited overtime, as before issue 12)
+                   per simulated year, interleaved with (c), and the baseline's ratio to it: the
+                   cost of own caseloads, diaries and overtime caps; goal <= 1.5.
 (d) memory         peak memory of the baseline office for 365 and 3650 days (quick: 120 and 365),
                    each once in a fresh subprocess: tracemalloc peak of run() alone and the
                    process's maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the
@@ -78,11 +82,13 @@ PLAIN_PY = Path(__file__).resolve().parent / "plain_mmc.py"
 MMC_YAML = ROOT / "configs" / "validation" / "mmc.yaml"
 BASELINE_YAML = ROOT / "configs" / "baseline.yaml"
 STRONG_YAML = ROOT / "configs" / "regimes" / "strong_targets.yaml"
+POOLED_YAML = ROOT / "configs" / "variants" / "pooled.yaml"
 SERVERS, UTILISATION, MU = 20, 0.85, 6.0  # service rate per hour (mean 10 minutes)
 LAM = UTILISATION * SERVERS * MU  # arrivals per hour
 SEED = 11  # the plain model's seed (officeq uses mmc.yaml's, also 11)
 WARMUP_DAYS = 60
 GOAL_IN_PROCESS, GOAL_START, GOAL_STEERING, GOAL_MEMORY = 0.5, 2.0, 1.5, 1.2
+GOAL_ORGANISATION = 1.5
 
 
 def interleaved(fns, repeats, warmup=False):
@@ -242,6 +248,8 @@ def main():
         f"{WARMUP_DAYS}-day warm-up: wall seconds per simulated year; no goal\n"
         f"(e) strong_targets regime per simulated year; goal: <= {GOAL_STEERING} x the "
         "baseline office\n"
+        f"(g) pooled office (configs/variants/pooled.yaml) per simulated year; goal: baseline "
+        f"<= {GOAL_ORGANISATION} x pooled\n"
         f"(d) baseline office, {short_days} and {long_days} days in fresh processes: "
         "tracemalloc peak of run() and maxrss;\n"
         f"    goal: process peak (maxrss) ratio long/short < {GOAL_MEMORY}\n"
@@ -330,10 +338,16 @@ def main():
 
     base = load_config(BASELINE_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
     strong = load_config(STRONG_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
-    for path in (BASELINE_YAML, STRONG_YAML):  # warm-up
+    pooled = load_config(POOLED_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
+    for path in (BASELINE_YAML, STRONG_YAML, POOLED_YAML):  # warm-up
         run(load_config(path, horizon_days=7, warmup_days=0))
-    offices = interleaved({"base": lambda: run(base), "strong": lambda: run(strong)}, repeats)
+    offices = interleaved(
+        {"base": lambda: run(base), "strong": lambda: run(strong), "pooled": lambda: run(pooled)},
+        repeats,
+    )
     (t_base, _), (t_strong, r_strong) = offices["base"], offices["strong"]
+    t_pooled = offices["pooled"][0]
+    m_pooled = statistics.median(t_pooled)
     m_base, m_strong = statistics.median(t_base), statistics.median(t_strong)
     per_year = 365 / base.horizon_days
     cost = m_strong / m_base
@@ -356,6 +370,18 @@ def main():
             f"{cost:.3f}",
             "",
             goal(cost <= GOAL_STEERING, f"<= {GOAL_STEERING}"),
+        ),
+        (
+            "(g) pooled office s / simulated year",
+            f"{m_pooled * per_year:.3f}",
+            spread(t_pooled, per_year),
+            "",
+        ),
+        (
+            "    ratio baseline / pooled",
+            f"{m_base / m_pooled:.3f}",
+            "",
+            goal(m_base / m_pooled <= GOAL_ORGANISATION, f"<= {GOAL_ORGANISATION}"),
         ),
     ]
 

@@ -95,10 +95,16 @@ def test_run_prints_summary_table(baseline_run: tuple[Result, Path]) -> None:
     assert "Traceback" not in result.output
 
 
-def test_run_writes_the_four_files_and_their_manifest(baseline_run: tuple[Result, Path]) -> None:
+def test_run_writes_the_five_files_and_their_manifest(baseline_run: tuple[Result, Path]) -> None:
     _, out = baseline_run
     assert sorted(p.name for p in out.iterdir()) == sorted([*RUN_FILES, "manifest.json"])
-    assert set(RUN_FILES) == {"summary.json", "daily.csv", "monthly.csv", "config.resolved.yaml"}
+    assert set(RUN_FILES) == {
+        "summary.json",
+        "daily.csv",
+        "monthly.csv",
+        "caseworkers.csv",
+        "config.resolved.yaml",
+    }
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["files"]) == set(RUN_FILES) and manifest["kind"] == "run"
     # the temporary folder the run was written in is gone

@@ -97,7 +97,13 @@ def test_every_folder_ends_with_a_manifest_of_its_files(made: dict[str, Path]) -
     run = json.loads((made["run"] / "manifest.json").read_text(encoding="utf-8"))
     assert run["kind"] == "run" and run["runs"] == 1 and run["seed"] == 1
     assert run["officeq"] == officeq.__version__
-    assert set(run["files"]) == {"summary.json", "daily.csv", "monthly.csv", "config.resolved.yaml"}
+    assert set(run["files"]) == {
+        "summary.json",
+        "daily.csv",
+        "monthly.csv",
+        "caseworkers.csv",
+        "config.resolved.yaml",
+    }
     for name, entry in run["files"].items():
         assert entry["sha256"] == sha256(made["run"] / name)
     sweep = json.loads((made["sweep6"] / "manifest.json").read_text(encoding="utf-8"))
@@ -414,6 +420,7 @@ def test_a_rerun_replaces_the_folder_whole(made: dict[str, Path], tmp_path: Path
     assert "overview.png" in manifest["files"]
     assert invoke("run", BASELINE, *SHORT, "--seed", 2, "--out", out).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "caseworkers.csv",
         "config.resolved.yaml",
         "daily.csv",
         "manifest.json",

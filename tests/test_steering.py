@@ -373,7 +373,12 @@ def test_a_run_that_ends_with_short_contacts_waiting_closes_cleanly() -> None:
     """Regression: short contacts still queued at the horizon are open tasks too."""
     cfg = load_config(
         ROOT / "configs" / "small_rural.yaml",
-        GAMING_RURAL,
+        [  # the pooled office, where this case was found
+            *GAMING_RURAL,
+            "work.followup.appointments.enabled=false",
+            "work.followup.assignment=pooled",
+            "staff.overtime={start_rule: always_start}",
+        ],
         horizon_days=122.5,  # ends at noon, with short contacts still booked
         warmup_days=10,
     )

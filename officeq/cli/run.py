@@ -109,8 +109,17 @@ def summary_table(result: RunResult) -> Table:
             _fmt(s["caseworker_utilization"], "pct"),
             "client-work time spent on tasks",
         ),
-        ("overtime", _fmt(s["overtime_hours"], "int"), "hours past closing"),
+        ("overtime", _fmt(s["overtime_hours"], "int"), _overtime_note(cfg)),
     ]
+    if cfg.staff.overtime.start_rule == "finish_or_defer":
+        rows.append(
+            (
+                "tasks left for the next opening",
+                _fmt(s["tasks_deferred_end_of_day"], "int"),
+                "did not fit the day plus overtime left",
+            )
+        )
+    rows += _organisation_rows(cfg, s)
     rows += _steering_rows(cfg, s)
     for row in rows:
         if row is None:
@@ -118,6 +127,66 @@ def summary_table(result: RunResult) -> Table:
         else:
             table.add_row(*row)
     return table
+
+
+def _overtime_note(cfg: Config) -> str:
+    caps = cfg.staff.overtime.caps()
+    if not caps:
+        return "hours past closing (no cap)"
+    names = {1: "day", 7: "week", 28: "4 weeks", 364: "year"}
+    return "hours past closing; caps " + ", ".join(f"{c:g} h/{names[d]}" for d, c in caps)
+
+
+def _organisation_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
+    """Rows for own caseloads and booked meetings, when the config has them."""
+    fu = cfg.work.followup
+    rows: list[tuple[str, str, str] | None] = []
+    if fu.assignment == "own":
+        vulnerable = cfg.need_order()[0]
+        rows += [
+            None,
+            (
+                "largest caseworker backlog, mean",
+                _fmt(s["followup_backlog_max_caseworker_mean"]),
+                f"overdue users of one caseworker (office mean "
+                f"{_fmt((s['followup_backlog_mean'] or 0) / max(cfg.staff.caseworkers, 1))})",
+            ),
+            ("users without a caseworker, mean", _fmt(s["followup_unassigned_mean"]), ""),
+            (
+                f"  {vulnerable}: gap, caseworker away / not",
+                f"{_fmt(s[f'followup_gap_days_mean_owner_away_{vulnerable}'])} / "
+                f"{_fmt(s[f'followup_gap_days_mean_owner_present_{vulnerable}'])}",
+                "days between sessions",
+            ),
+            (
+                "sessions held by a colleague (cover)",
+                _fmt(s["followup_sessions_by_cover"], "int"),
+                "none" if fu.cover.after_days is None else f"after {fu.cover.after_days:g} days",
+            ),
+        ]
+    if fu.appointments.enabled:
+        rows += [
+            None,
+            (
+                "meetings booked / held",
+                f"{_fmt(s['appointments_booked'], 'int')} / {_fmt(s['appointments_held'], 'int')}",
+                f"{_fmt(s['appointments_no_show'], 'int')} no-shows, "
+                f"{_fmt(s['appointments_open_end'], 'int')} still booked at the end",
+            ),
+            (
+                "meetings cancelled",
+                _fmt(s["appointments_cancelled"], "int"),
+                f"caseworker off sick {_fmt(s['appointments_cancelled_absent'], 'int')}, "
+                f"directive {_fmt(s['appointments_cancelled_directive'], 'int')}, "
+                f"user left {_fmt(s['appointments_cancelled_user_left'], 'int')}",
+            ),
+            (
+                "due to meeting / rebooked after, mean",
+                f"{_fmt(s['followup_lead_days_mean'])} / {_fmt(s['followup_rebook_days_mean'])}",
+                "days",
+            ),
+        ]
+    return rows
 
 
 def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
@@ -136,7 +205,9 @@ def _steering_rows(cfg: Config, s: dict) -> list[tuple[str, str, str] | None]:
             (
                 "follow-up sessions cancelled",
                 _fmt(s["followup_sessions_cancelled"], "int"),
-                "planned, dropped for a directive",
+                "booked meetings cancelled for a directive"
+                if fu.appointments.enabled
+                else "planned, dropped for a directive",
             ),
             (
                 "plan changes per caseworker-month",
