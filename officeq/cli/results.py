@@ -16,10 +16,17 @@ FORMATS = (".png", ".svg")
 @click.option(
     "--kind",
     required=True,
-    help="backlog, frontier, staffing, heatmap, scorecard, overview or steering (one run).",
+    help="A sweep: backlog, frontier, staffing, heatmap, scorecard, spread (backlog per "
+    "caseworker against the largest own backlog) or gaps (days between sessions, caseworker "
+    "away against present). One run: overview, backlog, scorecard, steering or caseworkers "
+    "(the own backlog of each caseworker).",
 )
 @click.option("--out", help="Image file, .png or .svg (default: RESULTS/<kind>.png).")
-@click.option("--metric", help="staffing and heatmap: the metric (a summary.json name).")
+@click.option(
+    "--metric",
+    help="staffing and heatmap: the metric (a summary.json name); gaps: the need group "
+    "(standard, situational, specially_adapted (default), permanently_adapted, or all).",
+)
 @click.option(
     "--target",
     type=Finite(),

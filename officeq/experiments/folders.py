@@ -39,6 +39,7 @@ REQUIRED = {
     "summary.csv": ("scenario_id", "scenario", "metric", "mean", "ci_low", "ci_high", "n"),
     "daily.csv": ("day", "date", "warmup", "followup_overdue"),
     "monthly.csv": ("month",),
+    "caseworkers.csv": ("caseworker",),
 }
 
 
@@ -68,6 +69,8 @@ class Results:
     monthly: pd.DataFrame | None = None
     spec: dict[str, Any] | None = None
     config: dict[str, Any] | None = None
+    caseworkers: pd.DataFrame | None = None
+    """Run: one row per caseworker (caseworkers.csv); None for runs written without it."""
 
     @property
     def grid(self) -> dict[str, list[Any]]:
@@ -83,6 +86,7 @@ def run_results(result: RunResult, folder: str | Path | None = None) -> Results:
         run_summary=result.summary,
         monthly=result.monthly,
         config=result.config.model_dump(mode="json"),
+        caseworkers=result.caseworkers,
     )
 
 
@@ -190,6 +194,9 @@ def _load_run(path: Path, manifest: dict[str, Any]) -> Results:
     daily = _table(path / "daily.csv", "CSV table", _csv)
     if daily.empty:
         raise ResultsError(f"{path / 'daily.csv'}: no days")
+    caseworkers = None
+    if "caseworkers.csv" in _run_files(manifest):
+        caseworkers = _table(path / "caseworkers.csv", "CSV table", _csv)
     return Results(
         path,
         "run",
@@ -197,6 +204,7 @@ def _load_run(path: Path, manifest: dict[str, Any]) -> Results:
         run_summary=summary,
         monthly=_table(path / "monthly.csv", "CSV table", _csv),
         config=config,
+        caseworkers=caseworkers,
     )
 
 

@@ -14,11 +14,12 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from officeq.experiments.folders import Results, ResultsError
+from officeq.figures import organisation as plots_org
 from officeq.figures import plots
 from officeq.figures import steering as plots_steering
 from officeq.figures.common import drawing_into, swept_columns
 
-KINDS = (*plots.KINDS, "overview", "steering")
+KINDS = (*plots.KINDS, "overview", "steering", *plots_org.KINDS)
 STAFF = "staff_caseworkers"
 POLICY = "policy_name"
 
@@ -54,6 +55,71 @@ def _need_staffing(results: Results, kind: str) -> None:
         )
 
 
+def _caseworkers(results: Results) -> Figure:
+    """``--kind caseworkers``: one run's own backlog per caseworker."""
+    where = results.folder
+    if results.kind != "run":
+        raise ResultsError(
+            f"{where}: --kind caseworkers is for one run's results (officeq run --out); "
+            "for a sweep try --kind spread"
+        )
+    table = results.caseworkers
+    if table is None:
+        raise ResultsError(
+            f"{where}: --kind caseworkers needs caseworkers.csv, which runs written by an "
+            "older officeq lack; run officeq run CONFIG --out DIR again"
+        )
+    missing = [c for c in plots_org.CASEWORKER_COLUMNS if c not in table.columns]
+    if missing:
+        raise ResultsError(f"{where}/caseworkers.csv: missing column {', '.join(missing)}")
+    if table.empty or table["backlog_user_days"].isna().all():
+        raise ResultsError(
+            f"{where}: --kind caseworkers needs own caseloads, and this office pooled its "
+            "follow-up users (no backlog per caseworker); run a config with "
+            "work.followup.assignment: own (e.g. configs/baseline.yaml)"
+        )
+    config = results.config or {}
+    try:
+        days = float(config["horizon_days"]) - float(config["warmup_days"])
+    except (KeyError, TypeError, ValueError):
+        days = float((~results.daily["warmup"].astype(bool)).sum())
+    if not days > 0:
+        raise ResultsError(f"{where}: --kind caseworkers needs measured days after the warm-up")
+    return plots_org.caseworkers(table, days)
+
+
+def _organisation(results: Results, kind: str, opts: FigureOptions) -> Figure:
+    """``--kind spread`` and ``--kind gaps``: a sweep's organisation metrics."""
+    where = results.folder
+    if results.kind != "sweep":
+        raise ResultsError(
+            f"{where}: --kind {kind} needs the results of officeq sweep; these are one "
+            "run's (for one run's caseworkers try --kind caseworkers)"
+        )
+    if kind == "spread":
+        if opts.metric:
+            raise ResultsError(
+                "--metric: --kind spread has none (the largest own backlog is not split by "
+                "need group); for one need group try --kind gaps --metric GROUP"
+            )
+        runs = results.runs
+        cols = (plots_org.BACKLOG, plots_org.LARGEST)
+        if runs is None or any(c not in runs.columns for c in cols):
+            raise ResultsError(
+                f"{where}: --kind spread needs {' and '.join(cols)} in runs.parquet "
+                "(a sweep made before own caseloads lacks them); run the sweep again"
+            )
+        try:
+            staff = plots_org.caseworkers_per_run(runs, results.spec)
+        except ValueError as e:
+            raise ResultsError(f"{where}: --kind spread: {e}") from None
+        return plots_org.spread(runs, staff)
+    try:
+        return plots_org.gaps(results.summary, opts.metric or plots_org.DEFAULT_GROUP)
+    except ValueError as e:
+        raise ResultsError(f"{where}: --kind gaps: {e}") from None
+
+
 def make_figure(
     results: Results, kind: str, opts: FigureOptions = FigureOptions(), ax: Any = None
 ) -> Figure:
@@ -76,6 +142,10 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
     # series of the staffing figures: the one other swept column, else the policy
     policy = others[0] if len(others) == 1 else (POLICY if POLICY in others else None)
     summary = results.summary
+    if kind == "caseworkers":
+        return _caseworkers(results)
+    if kind in plots_org.KINDS:
+        return _organisation(results, kind, opts)
     if kind == "backlog":
         return plots.backlog(results.daily, by_group=opts.by_group)
     if kind == "scorecard":
