@@ -220,13 +220,13 @@ def test_gaps_two_bars_per_scenario_with_values(sweep: Results, tmp_path: Path) 
     fig = make_figure(sweep, "gaps")
     (ax,) = fig.axes
     assert len(ax.patches) == 2 * 2  # own and own_unbooked; pooled is left out
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["own", "own_unbooked"]
-    assert "not shown: pooled" in ax.get_title()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["own", "own_unbooked"]
+    assert "not shown: 1 pooled" in ax.get_title()
     assert "specially adapted users" in ax.get_title()
     means = summary.set_index(["scenario", "metric"])["mean"]
     for gid, who in (("away", "away"), ("present", "present")):
         metric = f"followup_gap_days_mean_owner_{who}_specially_adapted"
-        heights = [p.get_height() for p in ax.patches if p.get_gid() == gid]
+        heights = [p.get_width() for p in ax.patches if p.get_gid() == gid]
         want = [means[(s, metric)] for s in ("own", "own_unbooked")]
         np.testing.assert_allclose(heights, want)
     check_image(fig, tmp_path)

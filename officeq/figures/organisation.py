@@ -273,23 +273,23 @@ def gaps(summary: pd.DataFrame, group: str = DEFAULT_GROUP) -> Figure:
     names = list(shown["scenario"])
     labels = short_labels(summary, names)
     colours = scenario_palette(["away", "present"])
-    fig, axes = new_figure(size=(max(7.0, 1.6 * len(names) + 3), 5.5))
+    fig, axes = new_figure(size=(9.0, max(4.0, 0.55 * len(names) + 2)))
     ax = axes[0, 0]
-    pos, width = np.arange(len(names)), 0.38
+    pos, height = np.arange(len(names))[::-1], 0.38  # the first scenario on top
     bars = (
-        (away, "away", -width / 2, "caseworker absent or under a directive", "//"),
-        (present, "present", width / 2, "caseworker present", None),
+        (away, "away", height / 2, "caseworker absent or under a directive", "//"),
+        (present, "present", -height / 2, "caseworker present", None),
     )
     top = 0.0
     for metric, key, offset, label, hatch in bars:
         mean = shown[metric].to_numpy(float)
         low = np.nan_to_num(mean - shown[f"{metric}_low"].clip(lower=0).to_numpy(float))
         high = np.nan_to_num(shown[f"{metric}_high"].to_numpy(float) - mean)
-        drawn = ax.bar(
+        drawn = ax.barh(
             pos + offset,
             mean,
-            width,
-            yerr=[low, high],
+            height,
+            xerr=[low, high],
             capsize=3,
             color=colours[key],
             hatch=hatch,
@@ -297,24 +297,22 @@ def gaps(summary: pd.DataFrame, group: str = DEFAULT_GROUP) -> Figure:
             label=label,
             gid=key,
         )
-        box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85}
-        ax.bar_label(drawn, fmt="%.1f", label_type="center", fontsize=8, bbox=box)
+        ax.bar_label(drawn, fmt="%.1f", padding=6, fontsize=8)
         top = max(top, float(np.nanmax(mean + high)))
-    ax.set_xticks(pos, [labels[n] for n in names], rotation=30 if len(names) > 4 else 0)
-    ax.set_ylabel("days between follow-up sessions (mean)")
-    ax.set_xlabel("scenario")
-    ax.set_ylim(0, 1.2 * top)
-    ax.legend(loc="upper center", ncols=2, fontsize=8)
+    ax.set_yticks(pos, [labels[n] for n in names])
+    ax.set_xlabel("days between follow-up sessions (mean)")
+    ax.set_xlim(0, 1.25 * top)
+    ax.legend(loc="lower right", fontsize=8)
     who = "all users" if group == ALL_USERS else f"{group.replace('_', ' ')} users"
     n = summary[(summary["metric"] == away) & summary["scenario"].isin(names)]["n"]
     runs = f"{n.min():g}" if n.min() == n.max() else f"{n.min():g}–{n.max():g}"
     note = f"mean of {runs} replications, 95% CI"
     if not skipped.empty:
-        why = [
-            f"{s} ({'a pooled office: no owners' if pd.isna(m) else 'no such gaps'})"
-            for s, m in zip(skipped["scenario"], skipped[LARGEST], strict=True)
-        ]
-        note += "; not shown: " + ", ".join(why)
+        pooled = int(skipped[LARGEST].isna().sum())
+        other = len(skipped) - pooled
+        parts = [f"{pooled} pooled (no owners)"] if pooled else []
+        parts += [f"{other} with no such gaps"] if other else []
+        note += "; not shown: " + ", ".join(parts)
     ax.set_title(
         f"Days between follow-up sessions of {who}: caseworker away against present\n"
         + "\n".join(textwrap.wrap(f"({note})", 100))
