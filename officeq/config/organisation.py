@@ -13,7 +13,7 @@ each module stays one concept:
 
 The defaults keep the simple office (a pooled caseload, sessions started when a
 caseworker picks a due user, overtime unlimited); the shipped office configs set
-the organisation explicitly (``docs/calibration.md`` rows 37-40, 53, 55-).
+the organisation explicitly (``docs/calibration.md`` rows 37-40, 53, 55-59).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _parse_window(text: Any) -> tuple[float, float]:
 
 
 class AppointmentsConfig(StrictModel):
-    """Follow-up sessions as meetings booked ahead (calibration #39, #40, #55-)."""
+    """Follow-up sessions as meetings booked ahead (calibration #39, #40, #55, #56, #57, #58)."""
 
     enabled: bool = False
     """false: a session starts when a caseworker picks a due user (no booking)."""
