@@ -262,3 +262,15 @@ def test_caseworkers_table_adds_up_to_the_summary(tmp_path: Path) -> None:
     backlog_days = table["backlog_user_days"].sum()
     span_days = r.config.horizon_days - r.config.warmup_days
     assert backlog_days / span_days == pytest.approx(r.summary["followup_backlog_mean"], rel=1e-6)
+
+
+def test_a_directive_for_a_follow_up_figure_keeps_the_meetings() -> None:
+    cfg = load_config(
+        ROOT / "configs" / "regimes" / "strong_targets.yaml",
+        ["steering.indicators=[{name: followup_contact_rate, target: 0.95}]"],
+        horizon_days=150,
+    )
+    r = run(cfg).summary
+    assert r["directives_issued"] > 0
+    assert r["appointments_cancelled_directive"] == 0
+    assert r["followup_sessions_cancelled"] == 0

@@ -12,8 +12,11 @@ Any indicator projected below target puts the office under pressure (the
 caseworkers follow the office's policy instead of their preference). If
 ``review.redirect_caseworkers`` > 0 and no directive runs, the indicator
 furthest below target gets a directive: that many caseworkers (in turn) take
-its work first for ``directive_days`` working days. The follow-up they had
-planned in that time is cancelled: the plan is the office's recent
+its work first for ``directive_days`` working days. With booked meetings, a
+directive for a deadline figure cancels the directed caseworkers' meetings on
+its days (they are rebooked, and the days are closed for booking); one for a
+follow-up figure keeps them. Without bookings, the follow-up they had
+planned in that time counts as cancelled: the plan is the office's recent
 follow-up sessions per caseworker-day times the days each directed
 caseworker is at work; sessions they still hold count against it. Under a
 follow-up-contact directive with gaming on, management also books short
@@ -55,6 +58,7 @@ from officeq.model.observer import (
 )
 from officeq.model.office import Office
 from officeq.model.steering import (
+    DEADLINE_WORK,
     RELAXABLE,
     Projection,
     SteeredPolicy,
@@ -219,7 +223,9 @@ class Management:
             self._recent_session_rate(day),
         )
         self.policy.directed = dict.fromkeys(chosen, keys)
-        if self.meetings is not None:
+        if self.meetings is not None and proj.indicator in DEADLINE_WORK:
+            # deadline work displaces the directed caseworkers' meetings; a directive for
+            # a follow-up figure keeps them (its short contacts come on top)
             self.meetings.direct(chosen, days)
         self.rec.count_today(DIRECTIVES)
         self._plan_changes(k)
