@@ -19,7 +19,7 @@ from scipy import stats
 from officeq.config.loading import load_config
 from officeq.config.schema import Config
 from officeq.measure.recorder import Recorder
-from officeq.measure.run import run
+from officeq.measure.run import recorder_for, run
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.owners import Owners
 from officeq.model.simulate import Simulation
@@ -65,16 +65,7 @@ class Tracing(Recorder):
 
 
 def simulate(cfg: Config) -> Simulation:
-    def make(cal: Any) -> Recorder:
-        return Tracing(
-            cal,
-            tuple(cfg.work.followup.groups),
-            cfg.warmup_days * HOURS_PER_DAY,
-            cfg.horizon_days * HOURS_PER_DAY,
-            cfg.staff.caseworkers,
-        )
-
-    sim = Simulation(cfg, make)
+    sim = Simulation(cfg, recorder_for(cfg, Tracing))
     sim.run()
     return sim
 

@@ -9,7 +9,7 @@ unit is whatever the config field names (``duration_minutes``,
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -135,3 +135,13 @@ Distribution = Annotated[
     Field(discriminator="dist"),
 ]
 """Any supported distribution, chosen by its ``dist`` field."""
+
+
+def number_as_fixed(value: Any, name: str, positive: bool) -> Any:
+    """A bare number where a distribution belongs is ``{dist: fixed, value: ...}``;
+    it must be positive (``positive``) or at least not negative."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value < 0 or (positive and value == 0):
+            raise ValueError(f"{name} must be {'positive' if positive else 'at least 0'}")
+        return Fixed(value=float(value))
+    return value

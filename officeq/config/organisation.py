@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from officeq.config.base import MAX_DAYS, StrictModel, excerpt, parse_hours
-from officeq.config.distributions import Distribution, Fixed
+from officeq.config.distributions import Distribution, Fixed, number_as_fixed
 
 MAX_OVERTIME_HOURS = 8_784.0
 """Largest overtime cap in hours (a year of clock hours: certainly a typo above)."""
@@ -75,11 +75,7 @@ class AppointmentsConfig(StrictModel):
     @field_validator("lead_days", mode="before")
     @classmethod
     def _number_is_fixed(cls, v: Any) -> Any:
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            if v < 0:
-                raise ValueError("lead_days must not be negative")
-            return Fixed(value=float(v))
-        return v
+        return number_as_fixed(v, "lead_days", positive=False)
 
     @field_validator("lead_days")
     @classmethod

@@ -29,7 +29,13 @@ from officeq.config.base import (
     excerpt,
     parse_hours,
 )
-from officeq.config.distributions import Distribution, Exponential, Fixed, LogNormal
+from officeq.config.distributions import (
+    Distribution,
+    Exponential,
+    Fixed,
+    LogNormal,
+    number_as_fixed,
+)
 from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
 from officeq.config.steering import (
     POLICY_NAMES,
@@ -214,11 +220,7 @@ class FollowupGroup(_Model):
     @field_validator("interval_days", mode="before")
     @classmethod
     def _number_is_fixed(cls, v: Any) -> Any:
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            if v <= 0:
-                raise ValueError("interval_days must be positive")
-            return Fixed(value=float(v))
-        return v
+        return number_as_fixed(v, "interval_days", positive=True)
 
     @field_validator("interval_days")
     @classmethod

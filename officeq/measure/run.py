@@ -78,6 +78,24 @@ class RunResult:
         return f"RunResult({self.config.name!r}, {len(self.summary)} metrics, {self._rows} days)"
 
 
+def recorder_for(
+    cfg: Config, kind: type[Recorder] = Recorder
+) -> Callable[[OfficeCalendar], Recorder]:
+    """What makes the recorder of a run of ``cfg`` once its calendar is known (``kind``:
+    a :class:`Recorder` or a subclass that keeps more, e.g. in tests)."""
+
+    def make_recorder(cal: OfficeCalendar) -> Recorder:
+        return kind(
+            cal,
+            tuple(cfg.work.followup.groups),
+            cfg.warmup_days * HOURS_PER_DAY,
+            cfg.horizon_days * HOURS_PER_DAY,
+            cfg.staff.caseworkers,
+        )
+
+    return make_recorder
+
+
 def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResult:
     """Simulate the office in ``cfg`` to its horizon and measure it.
 
@@ -86,16 +104,7 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
         progress: called with the fraction done after each simulated month.
     """
 
-    def make_recorder(cal: OfficeCalendar) -> Recorder:
-        return Recorder(
-            cal,
-            tuple(cfg.work.followup.groups),
-            cfg.warmup_days * HOURS_PER_DAY,
-            cfg.horizon_days * HOURS_PER_DAY,
-            cfg.staff.caseworkers,
-        )
-
-    sim = Simulation(cfg, make_recorder)
+    sim = Simulation(cfg, recorder_for(cfg))
     sim.run(progress)
     rec: Recorder = sim.rec  # type: ignore[assignment]
     now = sim.horizon
