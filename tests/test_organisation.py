@@ -265,3 +265,25 @@ def test_a_directive_for_a_follow_up_figure_keeps_the_meetings() -> None:
     assert r["directives_issued"] > 0
     assert r["appointments_cancelled_directive"] == 0
     assert r["followup_sessions_cancelled"] == 0
+
+
+def test_a_task_longer_than_a_working_day_is_shortened_not_left_for_ever() -> None:
+    """finish_or_defer starts a task only if it fits the day; one longer than a whole
+    day's client time never would, and would block its queue: it is shortened."""
+    cfg = with_(
+        load_config(BASELINE, horizon_days=90),
+        work__followup__appointments__enabled=False,
+        work__followup__assignment="pooled",
+        work__followup__groups={
+            "long": {
+                "share": 1.0,
+                "interval_days": 60,
+                "duration_minutes": {"dist": "fixed", "value": 420},  # 7 h: more than a day
+            }
+        },
+        policy__need_order=None,
+    )
+    s = run(cfg).summary
+    assert s["tasks_shortened_to_a_day"] > 0
+    assert s["followup_sessions_per_user_year_long"] > 0
+    assert s["overtime_hours"] >= 0

@@ -58,6 +58,7 @@ def organisation_keys(groups: Iterable[str]) -> tuple[str, ...]:
         *(f"followup_gap_days_mean_owner_away_{g}" for g in groups),
         *(f"followup_gap_days_mean_owner_present_{g}" for g in groups),
         "tasks_deferred_end_of_day",
+        "tasks_shortened_to_a_day",
     )
 
 
@@ -85,6 +86,7 @@ class OrganisationStats:
         self.absent = [0] * caseworkers
         self.directed = [0] * caseworkers
         self.deferred = 0
+        self.shortened = 0
 
     # --- events ---------------------------------------------------------------------
     def overdue_owner(self, owner: int, delta: int, now: float) -> None:
@@ -168,6 +170,7 @@ class OrganisationStats:
                 cell = self.gap[(g, away)]
                 out[f"followup_gap_days_mean_owner_{name}_{g}"] = _days(cell) if self.own else None
         out["tasks_deferred_end_of_day"] = self.deferred
+        out["tasks_shortened_to_a_day"] = self.shortened
         return out
 
     def rows(self, now: float, owned: Sequence[int] | None) -> list[dict[str, float | int | None]]:

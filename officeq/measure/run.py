@@ -116,6 +116,7 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
             rec.idled(w.idle_since, now)
     rec.steer.close_gaps(sim.caseload.users.values(), now)
     rec.org.deferred = sim.office.queues.deferred - sim.deferred_base
+    rec.org.shortened = sim.office.queues.shortened - sim.shortened_base
     meetings = sim.org.meetings
     summary = summarise(rec, now, open_n, meetings.open_meetings() if meetings else ())
     owners = sim.org.owners

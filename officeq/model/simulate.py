@@ -61,6 +61,7 @@ class Simulation:
         )
         self.streams = Streams(cfg.seed)
         self.deferred_base = 0
+        self.shortened_base = 0
         self.rec = make_recorder(self.cal)
         policy = build_policy(cfg)
         keys = queue_keys(cfg)
@@ -78,6 +79,10 @@ class Simulation:
             self.horizon,
             cfg.staff.overtime.start_rule == "finish_or_defer",
         )
+        if self.office.finish_or_defer and not cfg.calendar.always_open:
+            days = [o for o in weekly_opening(cfg.calendar) if o is not None]
+            client = min(c - o for o, c in days) * (1 - cfg.staff.admin_share)
+            self.office.queues.longest = client  # a whole working day's client time
         self._start_staff()
         self.org = Organisation(self)
         failure = None
@@ -116,6 +121,7 @@ class Simulation:
     def _mark_warmup(self, _event: simpy.Event) -> None:
         self.rec.mark_warmup(self.env.now, self.office.in_service())
         self.deferred_base = self.office.queues.deferred
+        self.shortened_base = self.office.queues.shortened
 
     def _start_staff(self) -> None:
         s = self.cfg.staff

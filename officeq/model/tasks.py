@@ -118,6 +118,10 @@ class Queues:
     """True while ``limit`` is the end of the working day (for counting deferrals)."""
     deferred: int = 0
     """Tasks passed over at least once because they did not fit the working day."""
+    longest: float = math.inf
+    """Longest task that fits any working day from its start; a longer one is shortened
+    to it when it is queued, so it cannot block its queue for ever."""
+    shortened: int = 0
     owned: frozenset[str] = frozenset()
     _q: dict[str, deque[Task]] = field(default_factory=dict)
     _shared: dict[str, deque[Task]] = field(default_factory=dict)
@@ -156,6 +160,9 @@ class Queues:
         return self._shared[task.queue]
 
     def push(self, task: Task) -> None:
+        if task.duration > self.longest:
+            task.duration = self.longest
+            self.shortened += 1
         self.queue_of(task).append(task)
         self._n[task.queue] += 1
         self.total += 1
