@@ -287,3 +287,15 @@ def test_a_task_longer_than_a_working_day_is_shortened_not_left_for_ever() -> No
     assert s["tasks_shortened_to_a_day"] > 0
     assert s["followup_sessions_per_user_year_long"] > 0
     assert s["overtime_hours"] >= 0
+
+
+def test_with_bookings_only_users_let_down_by_the_office_chase() -> None:
+    """Failure demand: a booked user waits for the date; one whose meeting the office
+    cancelled (here: the caseworker's sick days) gets in touch."""
+    office = ROOT / "configs" / "regimes" / "office.yaml"
+    healthy = run(load_config(office, ["staff.absence_rate=0"], horizon_days=150)).summary
+    sick = run(load_config(office, ["staff.absence_rate=0.15"], horizon_days=150)).summary
+    assert healthy["appointments_cancelled_absent"] == 0
+    assert healthy["failure_demand_inquiries"] == 0
+    assert sick["appointments_cancelled_absent"] > 0
+    assert sick["failure_demand_inquiries"] > 0

@@ -168,6 +168,7 @@ class Appointments:
         if why == "directive" and now >= self.rec.warmup:
             self.rec.count_today(CANCELLED)
         if why != "user_left":
+            user.let_down = True
             self.rebook(user, meeting.task)
 
     def end_of_day(self, day: int, absent_tomorrow: Sequence[bool]) -> None:

@@ -14,7 +14,8 @@ they must accumulate before leaving for work (an Exp(1) amount, from the
 user's own uniform, so the same user in every scenario), and the exit time
 is recomputed whenever the rate changes. With ``failure_demand`` on, an
 overdue user past the grace period sends inquiries as a Poisson stream until
-seen.
+seen; with booked meetings only a user whose meeting the office cancelled
+chases (one with a date waits for it).
 
 Due dates and exits are SimPy timeouts with a callback: no process per user.
 """
@@ -242,6 +243,9 @@ class Caseload:
         """An overdue user gets in touch: one more inquiry, while still not seen."""
         if user.waiting is None or user.waiting.arrival != task.arrival:
             return  # seen since (a task moved to the cover queue is the same episode)
+        if self.meetings is not None and not user.let_down:
+            self._schedule_chase(user, task, 0.0)  # a booked user waits for the date
+            return
         inquiry = self._failure_inquiry(self.env.now)  # type: ignore[misc]
         self.rec.arrived_task(inquiry)
         self.rec.count_today(FAILURE_DEMAND)
@@ -255,6 +259,7 @@ class Caseload:
             self._announce(user, task)
         user.waiting = None
         user.next = None
+        user.let_down = False
         now = self.env.now
         self.rec.overdue_change(user.group, -1, now, user.owner)
         owned = self.owners is not None and user.owner >= 0

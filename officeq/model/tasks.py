@@ -76,6 +76,10 @@ class User:
     """The owner's count of days away (absent or directed) at the last session."""
     meeting: object = None
     """With appointments: the booked :class:`~officeq.model.diary.Meeting`, or None."""
+    let_down: bool = False
+    """With appointments: the office cancelled a meeting of this user since their last
+    session (such a user chases, failure demand; a user with a date waits for it)."""
+    """With appointments: the booked :class:`~officeq.model.diary.Meeting`, or None."""
 
 
 @dataclass(slots=True, eq=False)
