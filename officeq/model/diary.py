@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,16 +46,15 @@ class Meeting:
 class Diary:
     """The meeting windows and booked meetings of one caseworker."""
 
-    windows: list[tuple[tuple[float, float], ...]]
-    """Per day: (start, end) stretches that can hold meetings, in absolute hours."""
+    windows: Callable[[int], tuple[tuple[float, float], ...]]
+    """Day → (start, end) stretches that can hold meetings, in absolute hours."""
+    days: int
+    """Days the diary covers (bookings beyond are not made)."""
+    has_windows: bool = True
     booked: dict[int, list[Meeting]] = field(default_factory=dict)
     """Per day: meetings, by start time."""
     blocked: set[int] = field(default_factory=set)
     """Days no meeting may be booked (a directive)."""
-    has_windows: bool = False
-
-    def __post_init__(self) -> None:
-        self.has_windows = any(self.windows)
 
     def first_free(self, after: float, length: float) -> tuple[float, float] | None:
         """The earliest (start, booked length) at or after ``after`` that holds a
@@ -63,9 +63,9 @@ class Diary:
             return None
         day = max(0, int(after // HOURS_PER_DAY))
         windows, booked, blocked = self.windows, self.booked, self.blocked
-        while day < len(windows):
+        while day < self.days:
             if day not in blocked:
-                for a, b in windows[day]:
+                for a, b in windows(day):
                     if b <= after:
                         continue
                     need = min(length, b - a)

@@ -22,7 +22,7 @@ from officeq.model.diary import Diary
 from officeq.model.office import Office
 from officeq.model.owners import Owners
 from officeq.model.policies import booked
-from officeq.model.staff import meeting_windows
+from officeq.model.staff import MeetingWindows
 from officeq.model.streams import Streams
 from officeq.model.tasks import followup_queue
 
@@ -59,9 +59,8 @@ class Organisation:
         self.meetings: Appointments | None = None
         if booked(cfg):
             slots = fu.appointments.windows()
-            diaries = [
-                Diary(meeting_windows(sim.cal, cfg.staff, i, sim.cal.days, slots)) for i in range(c)
-            ]
+            windows = [MeetingWindows(sim.cal, cfg.staff, i, slots) for i in range(c)]
+            diaries = [Diary(w, w.days, w.any) for w in windows]
             env = sim.env
             self.meetings = Appointments(
                 fu,

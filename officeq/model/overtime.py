@@ -10,6 +10,7 @@ see :class:`officeq.config.organisation.OvertimeConfig`).
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 
 
@@ -20,7 +21,7 @@ class OvertimeLedger:
 
     def __init__(self, caps: Sequence[tuple[int, float]], days: int) -> None:
         self.caps = tuple(caps)
-        self.hours = [0.0] * max(days, 1)
+        self.hours = array("d", bytes(8 * max(days, 1)))  # 8 bytes a day
 
     def add(self, day: int, hours: float) -> None:
         if 0 <= day < len(self.hours):

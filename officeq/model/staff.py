@@ -125,25 +125,43 @@ def segments(
         yield pending
 
 
-def meeting_windows(
-    cal: OfficeCalendar,
-    cfg: StaffConfig,
-    index: int,
-    days: int,
-    slots: tuple[tuple[float, float], ...],
-) -> list[tuple[tuple[float, float], ...]]:
-    """Per day, the stretches of caseworker ``index``'s planned client work inside
-    the meeting ``slots`` (hours of the day), in absolute hours."""
-    offset = admin_offset(index, True)
-    out: list[tuple[tuple[float, float], ...]] = []
-    for d in range(days):
-        windows: list[tuple[float, float]] = []
-        if cal.is_open_day(d):
-            base = d * HOURS_PER_DAY
-            for start, end, *_ in day_parts(cal, cfg, d, offset):
-                for a, b in slots:
-                    lo, hi = max(start, base + a), min(end, base + b)
+class MeetingWindows:
+    """Per day, the stretches of one caseworker's planned client work inside the
+    meeting ``slots`` (hours of the day), in absolute hours.
+
+    Computed when asked, from the day's opening hours (kept once per distinct pair
+    of opening and closing hours), so a long run keeps no per-day table.
+    """
+
+    def __init__(
+        self,
+        cal: OfficeCalendar,
+        cfg: StaffConfig,
+        index: int,
+        slots: tuple[tuple[float, float], ...],
+    ) -> None:
+        self.cal = cal
+        self.cfg = cfg
+        self.offset = admin_offset(index, True)
+        self.slots = slots
+        self.days = cal.days
+        self._pattern: dict[tuple[float, float], tuple[tuple[float, float], ...]] = {}
+        self.any = any(self(d) for d in range(min(self.days, 400)))
+        """Some day of the first 400 has room for a meeting (else no booking is tried)."""
+
+    def __call__(self, day: int) -> tuple[tuple[float, float], ...]:
+        cal = self.cal
+        if not cal.is_open_day(day):
+            return ()
+        base = day * HOURS_PER_DAY
+        key = (cal.open_at[day] - base, cal.close_at[day] - base, cal.closes_for_the_night(day))
+        pattern = self._pattern.get(key)
+        if pattern is None:
+            windows: list[tuple[float, float]] = []
+            for start, end, *_ in day_parts(cal, self.cfg, day, self.offset):
+                for a, b in self.slots:
+                    lo, hi = max(start - base, a), min(end - base, b)
                     if hi > lo:
                         windows.append((lo, hi))
-        out.append(tuple(sorted(windows)))
-    return out
+            pattern = self._pattern[key] = tuple(sorted(windows))
+        return tuple((base + a, base + b) for a, b in pattern)
