@@ -299,3 +299,19 @@ def test_with_bookings_only_users_let_down_by_the_office_chase() -> None:
     assert healthy["failure_demand_inquiries"] == 0
     assert sick["appointments_cancelled_absent"] > 0
     assert sick["failure_demand_inquiries"] > 0
+
+
+def test_daily_and_monthly_tables_carry_the_organisation() -> None:
+    r = run(load_config(BASELINE, horizon_days=120))
+    d, m, s = r.daily, r.monthly, r.summary
+    measured = d[~d["warmup"]]
+    # the daily table counts meetings by the day held; the summary only those booked
+    # after the warm-up (so that bookings conserve)
+    assert measured["appointments_held"].sum() >= s["appointments_held"] > 0
+    assert m["appointments_held"].sum() == d["appointments_held"].sum()
+    assert (d["followup_overdue_max_caseworker"] <= d["followup_overdue"]).all()
+    assert (
+        d["followup_overdue_max_caseworker"] * r.config.staff.caseworkers >= d["followup_overdue"]
+    ).all()
+    mean_max = measured["followup_overdue_max_caseworker"].mean()
+    assert mean_max == pytest.approx(s["followup_backlog_max_caseworker_mean"], rel=0.02)

@@ -28,6 +28,10 @@ MONTHLY_SUMS = (
     "followup_sessions_cancelled",
     "plan_changes",
     "failure_demand_inquiries",
+    "appointments_held",
+    "appointments_no_show",
+    "appointments_cancelled_by_office",
+    "followup_sessions_by_cover",
 )
 """Daily counters the monthly scorecard carries as they are, summed."""
 MONTHLY_COLUMNS = (

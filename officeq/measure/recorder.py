@@ -29,7 +29,11 @@ from officeq.model.observer import (
     IS_ARRIVED,
     IS_DECIDED,
     IS_ON_TIME,
+    MEETINGS_CANCELLED,
+    MEETINGS_HELD,
+    MEETINGS_NO_SHOW,
     SESSIONS,
+    SESSIONS_BY_COVER,
     SHORT_CONTACTS,
 )
 from officeq.model.tasks import (
@@ -209,6 +213,8 @@ class Recorder:
 
     def session_by(self, user: User, worker: int, now: float, away: bool) -> None:
         self.org.session(user, worker, now)
+        if self.org.own and worker != user.owner:
+            self.table.today[SESSIONS_BY_COVER] += 1
         if user.owner >= 0:
             self.org.gap_closed(user, now, away)
 
@@ -217,6 +223,13 @@ class Recorder:
 
     def appointment_ended(self, meeting: Meeting, outcome: str, now: float, why: str = "") -> None:
         self.org.ended(meeting, outcome, now, why)
+        today = self.table.today
+        if outcome == "held":
+            today[MEETINGS_HELD] += 1
+        elif outcome == "no_show":
+            today[MEETINGS_NO_SHOW] += 1
+        elif why != "user_left":
+            today[MEETINGS_CANCELLED] += 1
 
     def worker_day(self, day: int, worker: int, absent: bool, directed: bool) -> None:
         if day * HOURS_PER_DAY >= self.warmup:
@@ -299,6 +312,8 @@ class Recorder:
             sum(lv.value for lv in self.caseload.values()),
             present,
             directed,
+            self.org.unassigned.value,
+            max((lv.value for lv in self.org.overdue), default=0) if self.org.own else 0,
             *(self.overdue[g].value for g in self.groups),
         ]
         self.table.close_day(day, levels, client)

@@ -26,6 +26,7 @@ IS_ARRIVED, IS_DECIDED, IS_ON_TIME = 3, 4, 5
 SESSIONS, FIRST_CONTACT, EXITS_TO_WORK = 6, 7, 8
 SHORT_CONTACTS, FIRST_SUBSTANTIVE, DIRECTIVES, CANCELLED, FAILURE_DEMAND = 9, 10, 11, 12, 13
 PLAN_CHANGES = 14
+MEETINGS_HELD, MEETINGS_NO_SHOW, MEETINGS_CANCELLED, SESSIONS_BY_COVER = 15, 16, 17, 18
 COUNTER_COLUMNS = (
     "inquiries_arrived",
     "inquiries_answered",
@@ -42,6 +43,10 @@ COUNTER_COLUMNS = (
     "followup_sessions_cancelled",
     "failure_demand_inquiries",
     "plan_changes",
+    "appointments_held",
+    "appointments_no_show",
+    "appointments_cancelled_by_office",
+    "followup_sessions_by_cover",
 )
 LEVEL_COLUMNS = (
     "inquiries_waiting",
@@ -50,6 +55,8 @@ LEVEL_COLUMNS = (
     "caseload",
     "caseworkers_present",
     "caseworkers_directed",
+    "followup_unassigned",
+    "followup_overdue_max_caseworker",
 )
 
 
