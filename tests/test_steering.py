@@ -278,6 +278,8 @@ def test_failure_demand_matches_rate_times_overdue_time_past_grace() -> None:
     at 0.5 a week after 7 days' grace, so expected = users x 0.5 x (days - 7) / 7."""
     no_one = [
         "staff.caseworkers=0",
+        "work.followup.appointments.enabled=false",  # a booked user waits for the date
+        "work.followup.assignment=pooled",
         "work.followup.caseload=300",
         "work.followup.failure_demand.grace_days=7",
     ]

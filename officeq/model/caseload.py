@@ -202,7 +202,8 @@ class Caseload:
         """Set ``user``'s next due date ``delay`` hours ahead; the session's length is
         drawn now, and with appointments the meeting is booked now."""
         now = self.env.now
-        if now + delay >= self.horizon:
+        beyond = now + delay >= self.horizon
+        if beyond and self.meetings is None:
             return
         g = self.groups[user.group]
         minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
@@ -210,7 +211,11 @@ class Caseload:
         task = Task(FOLLOWUP, self._queue[user.group], due, math.inf, minutes / 60.0, user)
         user.next = task
         if self.meetings is not None:
+            # booked even past the horizon: the booking draws from the shared lead
+            # stream, so a longer run must make it too to repeat a shorter one
             self.meetings.book(user, task, due)
+        if beyond:
+            return
         if delay <= 0:
             self._due(user, task)
         else:

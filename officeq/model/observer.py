@@ -56,7 +56,7 @@ LEVEL_COLUMNS = (
     "caseworkers_present",
     "caseworkers_directed",
     "followup_unassigned",
-    "followup_overdue_max_caseworker",
+    "followup_backlog_max_caseworker",
 )
 
 
