@@ -20,6 +20,7 @@ from officeq.config.loading import load_config
 from officeq.config.schema import Config
 from officeq.measure.recorder import Recorder
 from officeq.measure.run import recorder_for, run
+from officeq.model.appointments import CANCEL_REASONS
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.owners import Owners
 from officeq.model.simulate import Simulation
@@ -183,8 +184,9 @@ def test_bookings_are_conserved() -> None:
     assert s["appointments_booked"] == sum(s[f"appointments_{p}"] for p in parts)
     assert s["appointments_held"] > 0 and s["appointments_no_show"] > 0
     assert s["appointments_cancelled"] > 0 and s["appointments_open_end"] > 0
-    reasons = ("absent", "directive", "not_held", "user_left")
-    assert s["appointments_cancelled"] == sum(s[f"appointments_cancelled_{w}"] for w in reasons)
+    assert s["appointments_cancelled"] == sum(
+        s[f"appointments_cancelled_{w}"] for w in CANCEL_REASONS
+    )
 
 
 def test_no_caseworker_is_in_two_meetings_and_every_meeting_is_inside_the_slots() -> None:
@@ -286,7 +288,6 @@ def test_a_task_longer_than_a_working_day_is_shortened_not_left_for_ever() -> No
     s = run(cfg).summary
     assert s["tasks_shortened_to_a_day"] > 0
     assert s["followup_sessions_per_user_year_long"] > 0
-    assert s["overtime_hours"] >= 0
 
 
 def test_with_bookings_only_users_let_down_by_the_office_chase() -> None:

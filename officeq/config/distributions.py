@@ -145,3 +145,10 @@ def number_as_fixed(value: Any, name: str, positive: bool) -> Any:
             raise ValueError(f"{name} must be {'positive' if positive else 'at least 0'}")
         return Fixed(value=float(value))
     return value
+
+
+def capped_mean(dist: Any, cap: float, unit: str) -> Any:
+    """``dist`` if its mean is at most ``cap`` (a larger mean is certainly a typo)."""
+    if dist.mean_value() > cap:
+        raise ValueError(f"mean {dist.mean_value():g} {unit} is more than {cap:g} {unit}")
+    return dist

@@ -24,7 +24,12 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from officeq.config.base import MAX_DAYS, StrictModel, excerpt, parse_hours
-from officeq.config.distributions import Distribution, Fixed, number_as_fixed
+from officeq.config.distributions import (
+    Distribution,
+    Fixed,
+    capped_mean,
+    number_as_fixed,
+)
 
 MAX_OVERTIME_HOURS = 8_784.0
 """Largest overtime cap in hours (a year of clock hours: certainly a typo above)."""
@@ -80,9 +85,7 @@ class AppointmentsConfig(StrictModel):
     @field_validator("lead_days")
     @classmethod
     def _bounded(cls, v: Any) -> Any:
-        if v.mean_value() > MAX_DAYS:
-            raise ValueError(f"lead_days: mean {v.mean_value():g} days is more than {MAX_DAYS:g}")
-        return v
+        return capped_mean(v, MAX_DAYS, "days")
 
     @field_validator("slots", mode="before")
     @classmethod

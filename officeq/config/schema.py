@@ -34,6 +34,7 @@ from officeq.config.distributions import (
     Exponential,
     Fixed,
     LogNormal,
+    capped_mean,
     number_as_fixed,
 )
 from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
@@ -59,16 +60,7 @@ class _Model(StrictModel):
     pass
 
 
-def _capped_mean(dist: Any, cap: float, unit: str) -> Any:
-    """``dist`` if its mean is at most ``cap`` (a larger mean is certainly a typo)."""
-    if dist.mean_value() > cap:
-        raise ValueError(f"mean {dist.mean_value():g} {unit} is more than {cap:g} {unit}")
-    return dist
-
-
-Duration = Annotated[
-    Distribution, AfterValidator(lambda d: _capped_mean(d, MAX_MINUTES, "minutes"))
-]
+Duration = Annotated[Distribution, AfterValidator(lambda d: capped_mean(d, MAX_MINUTES, "minutes"))]
 """A task's handling time in minutes: a distribution whose mean is at most a week."""
 
 
@@ -227,7 +219,7 @@ class FollowupGroup(_Model):
     def _positive_mean(cls, v: Any) -> Any:
         if v.mean_value() <= 0:
             raise ValueError("interval_days must have a positive mean")
-        return _capped_mean(v, MAX_INTERVAL_DAYS, "days")
+        return capped_mean(v, MAX_INTERVAL_DAYS, "days")
 
 
 def _default_groups() -> dict[str, FollowupGroup]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from officeq.measure.levels import Level
+from officeq.model.appointments import CANCEL_REASONS
 from officeq.model.calendar import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class OrganisationStats:
         self.max_sum = 0.0
         self.max_days = 0
         self.outcomes = {"booked": 0, "held": 0, "cancelled": 0, "no_show": 0}
-        self.why = {w: 0 for w in ("absent", "directive", "not_held", "user_left")}
+        self.why = dict.fromkeys(CANCEL_REASONS, 0)
         self.lead = [0.0, 0]
         self.rebook = [0.0, 0]
         self.gap = {(g, away): [0.0, 0] for g in self.groups for away in (True, False)}

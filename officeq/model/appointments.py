@@ -49,7 +49,7 @@ class Appointments:
         rng_no_show: np.random.Generator,
         recorder: Recorder,
         now: Callable[[], float],
-        wake: Callable[[int, float], None],
+        wake: Callable[[int], None],
     ) -> None:
         a = cfg.appointments
         self.diaries = list(diaries)
@@ -99,7 +99,7 @@ class Appointments:
         user.meeting = meeting
         self.rec.appointment_booked(meeting, rebooking)
         if int(start // HOURS_PER_DAY) == int(now // HOURS_PER_DAY):
-            self.wake(worker, start)
+            self.wake(worker)
 
     def _in(self, worker: int, after: float, length: float) -> tuple[int, float, float] | None:
         slot = self.diaries[worker].first_free(after, length)

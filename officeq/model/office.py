@@ -222,7 +222,7 @@ class Office:
         if worker.overtime is not None:
             worker.overtime_left = worker.overtime.left(int(seg.start // HOURS_PER_DAY))
 
-    def wake(self, worker_index: int, _at: float) -> None:
+    def wake(self, worker_index: int) -> None:
         """A meeting was booked for today: an idle caseworker looks again."""
         ev = self.workers[worker_index].idle_ev
         if ev is not None and not ev.triggered:

@@ -234,10 +234,6 @@ class Queues:
         """Tasks waiting in queue ``key``, over every caseworker's own queue."""
         return self._n[key]
 
-    def own_size(self, key: str) -> int:
-        """Tasks waiting in the selected caseworker's queue ``key`` (cancelled ones too)."""
-        return len(self._q[key])
-
     def late(self, key: str, now: float) -> int:
         """Waiting tasks of queue ``key`` already past their deadline at ``now``."""
         n = 0
