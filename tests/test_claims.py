@@ -26,9 +26,9 @@ HORIZON, WARMUP = 425, 60  # the shipped run length: a year after the warm-up
 
 
 @cache
-def summaries(config: str, overrides: tuple[str, ...]) -> tuple[dict, ...]:
+def summaries(config: str, overrides: tuple[str, ...], reps: int = REPS) -> tuple[dict, ...]:
     out = []
-    for r in range(REPS):
+    for r in range(reps):
         cfg = load_config(
             ROOT / "configs" / config,
             overrides,
@@ -122,11 +122,16 @@ def test_gaming_raises_the_indicator_while_the_vulnerable_get_less() -> None:
     """Claim 1 (Goodhart), at high load in the pooled office: with short contacts and
     creaming the 'users with follow-up' figure rises, while the specially adapted get
     fewer sessions, a longer backlog and longer gaps. (Substantive users in total hardly
-    move: creaming serves more of the quick, close-to-work users.)"""
+    move: creaming serves more of the quick, close-to-work users.) Since income support
+    is a case of steps (issue 13) the loss to the specially adapted is about half as
+    large and noisier (0.28 sessions a user-year instead of 0.43), so this claim takes
+    20 replications; with 8 the interval reached zero."""
     at_14 = ("staff.caseworkers=14", *POOLED)
-    gaming = summaries(STRONG, at_14)
+    gaming = summaries(STRONG, at_14, 20)
     honest = summaries(
-        STRONG, (*at_14, "steering.gaming.short_contacts=false", "steering.gaming.creaming=false")
+        STRONG,
+        (*at_14, "steering.gaming.short_contacts=false", "steering.gaming.creaming=false"),
+        20,
     )
     indicator = diff(gaming, honest, "indicator_followup_users")
     assert indicator.low > 0, indicator

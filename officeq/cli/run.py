@@ -325,7 +325,8 @@ def _figures(result: RunResult, out: str, folder: Path) -> list[str]:
     default="configs/validation",
     show_default=True,
     type=click.Path(),
-    help="Folder with mmc.yaml, priority.yaml, finite_source.yaml, own_caseloads.yaml.",
+    help="Folder with mmc.yaml, priority.yaml, finite_source.yaml, own_caseloads.yaml, "
+    "income_support_case.yaml.",
 )
 @click.option("--replications", type=click.IntRange(min=2), default=10, show_default=True)
 @click.option(
@@ -334,7 +335,8 @@ def _figures(result: RunResult, out: str, folder: Path) -> list[str]:
     help="Run length per replication (default: each config's horizon_days).",
 )
 def validate_cmd(config_dir: str, replications: int, days: float | None) -> None:
-    """Check the model against queueing theory (Erlang C, Cobham, M/M/c//K, M/M/1//K)."""
+    """Check the model against queueing theory (Erlang C, Cobham, M/M/c//K, M/M/1//K)
+    and income-support case times."""
     from officeq.validation.checks import CASES, LEVEL, Check, with_interval, with_utilization
 
     jobs: list[tuple[Config, Callable[..., list[Check]]]] = []

@@ -12,9 +12,9 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
-from officeq.config.base import MAX_CV, MAX_DIST_PARAMETER, StrictModel
+from officeq.config.base import MAX_CV, MAX_DIST_PARAMETER, MAX_MINUTES, StrictModel
 
 _BIG = MAX_DIST_PARAMETER
 MAX_EMPIRICAL_VALUES = 1_000_000
@@ -152,3 +152,7 @@ def capped_mean(dist: Any, cap: float, unit: str) -> Any:
     if dist.mean_value() > cap:
         raise ValueError(f"mean {dist.mean_value():g} {unit} is more than {cap:g} {unit}")
     return dist
+
+
+Duration = Annotated[Distribution, AfterValidator(lambda d: capped_mean(d, MAX_MINUTES, "minutes"))]
+"""A task's handling time in minutes: a distribution whose mean is at most a week."""

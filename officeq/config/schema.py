@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from officeq.config.base import (
     MAX_ARRIVALS_PER_DAY,
@@ -21,7 +21,6 @@ from officeq.config.base import (
     MAX_DAYS,
     MAX_HOURS,
     MAX_INTERVAL_DAYS,
-    MAX_MINUTES,
     MAX_NAME,
     MAX_PER_YEAR,
     MAX_SEED,
@@ -31,12 +30,14 @@ from officeq.config.base import (
 )
 from officeq.config.distributions import (
     Distribution,
+    Duration,
     Exponential,
     Fixed,
     LogNormal,
     capped_mean,
     number_as_fixed,
 )
+from officeq.config.income_support import CaseProcessConfig
 from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
 from officeq.config.steering import (
     POLICY_NAMES,
@@ -58,10 +59,6 @@ MIN_START, MAX_START = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 class _Model(StrictModel):
     pass
-
-
-Duration = Annotated[Distribution, AfterValidator(lambda d: capped_mean(d, MAX_MINUTES, "minutes"))]
-"""A task's handling time in minutes: a distribution whose mean is at most a week."""
 
 
 class OpeningHours(_Model):
@@ -198,6 +195,9 @@ class IncomeSupportConfig(ArrivalStream):
     deadline_days: float = Field(21.0, gt=0, le=MAX_DAYS)  # calibration #15
     urgent_share: float = Field(0.1, ge=0, le=1)  # assumption
     urgent_deadline_hours: float = Field(48.0, gt=0, le=MAX_HOURS)  # calibration #15
+    process: CaseProcessConfig | None = None
+    """The steps of a case (:mod:`officeq.config.income_support`); null: one task of
+    ``duration_minutes`` per application."""
 
 
 class FollowupGroup(_Model):

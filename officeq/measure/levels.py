@@ -1,6 +1,9 @@
-"""A level over time: a piecewise-constant count and its time integral."""
+"""A level over time (a piecewise-constant count and its time integral), and a
+fixed-size histogram for quantiles."""
 
 from __future__ import annotations
+
+import math
 
 
 class Level:
@@ -28,3 +31,43 @@ class Level:
 
     def measured(self, now: float) -> float:
         return self.area_until(now) - self.base
+
+
+class LogHistogram:
+    """Counts of positive values in log-spaced bins (0.5% wide), zeros apart."""
+
+    LOW = 1e-3
+    RATIO = 1.01
+    BINS = 2000
+
+    def __init__(self) -> None:
+        self.counts = [0] * (self.BINS + 1)
+        self._log_low = math.log(self.LOW)
+        self._log_ratio = math.log(self.RATIO)
+
+    def add(self, value: float) -> None:
+        if value <= 0:
+            self.counts[0] += 1
+            return
+        i = int((math.log(value) - self._log_low) / self._log_ratio) + 1
+        self.counts[min(max(i, 1), self.BINS)] += 1
+
+    def quantile(self, q: float) -> float | None:
+        total = sum(self.counts)
+        if total == 0:
+            return None
+        rank = q * total
+        run = 0
+        for i, c in enumerate(self.counts):
+            run += c
+            if run >= rank and c:
+                if i == 0:
+                    return 0.0
+                return self.LOW * self.RATIO ** (i - 0.5)
+        return None  # pragma: no cover
+
+    def merged(self, other: LogHistogram) -> LogHistogram:
+        """A histogram of both samples."""
+        out = LogHistogram()
+        out.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        return out

@@ -2,7 +2,8 @@
 
 Nothing is logged per event: the recorder keeps sums, a fixed-size histogram
 and one row per simulated day, so memory stays flat however long the run.
-Task metrics count tasks that arrived after the warm-up; level metrics
+Task metrics count tasks that arrived after the warm-up (income-support decisions:
+those made after it); level metrics
 (backlog, caseload) are time averages after the warm-up; client hours are the
 handling time of tasks, clipped to the measured period.
 The summary is computed in :mod:`officeq.measure.summary`; the daily and
@@ -15,8 +16,9 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from officeq.measure.cases import CaseStats
 from officeq.measure.daily import DailyTable
-from officeq.measure.levels import Level
+from officeq.measure.levels import Level, LogHistogram
 from officeq.measure.organisation import OrganisationStats
 from officeq.measure.steering import SteeringStats
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
@@ -42,46 +44,13 @@ from officeq.model.tasks import (
     INCOME_SUPPORT_URGENT,
     INQUIRY,
     SHORT_CONTACT,
+    Case,
     Task,
     User,
 )
 
 if TYPE_CHECKING:
     from officeq.model.diary import Meeting
-
-
-class LogHistogram:
-    """Counts of positive values in log-spaced bins (0.5% wide), zeros apart."""
-
-    LOW = 1e-3
-    RATIO = 1.01
-    BINS = 2000
-
-    def __init__(self) -> None:
-        self.counts = [0] * (self.BINS + 1)
-        self._log_low = math.log(self.LOW)
-        self._log_ratio = math.log(self.RATIO)
-
-    def add(self, value: float) -> None:
-        if value <= 0:
-            self.counts[0] += 1
-            return
-        i = int((math.log(value) - self._log_low) / self._log_ratio) + 1
-        self.counts[min(max(i, 1), self.BINS)] += 1
-
-    def quantile(self, q: float) -> float | None:
-        total = sum(self.counts)
-        if total == 0:
-            return None
-        rank = q * total
-        run = 0
-        for i, c in enumerate(self.counts):
-            run += c
-            if run >= rank and c:
-                if i == 0:
-                    return 0.0
-                return self.LOW * self.RATIO ** (i - 0.5)
-        return None  # pragma: no cover
 
 
 class ClassStats:
@@ -150,6 +119,7 @@ class Recorder:
         self.table = DailyTable(cal, self.days, self.groups, warmup)
         self.steer = SteeringStats(self.groups, warmup, caseworkers)
         self.org = OrganisationStats(self.groups, warmup, caseworkers)
+        self.cases = CaseStats(warmup)
         self.month_now = 0
         self._day_client_hours = 0.0
         self._rows = 0
@@ -157,13 +127,22 @@ class Recorder:
     # --- events -----------------------------------------------------------
     def arrived_task(self, task: Task) -> None:
         kind = task.kind
+        if kind == INCOME_SUPPORT:
+            self.case_received(task.queue, task.arrival)
+            return
         self.arrived[kind] += 1
         if kind == INQUIRY:
             self.table.today[INQ_ARRIVED] += 1
-        elif kind == INCOME_SUPPORT:
-            self.table.today[IS_ARRIVED] += 1
         if task.arrival >= self.warmup:
             self.measured_arrivals[kind] += 1
+
+    def case_received(self, queue: str, now: float) -> None:
+        """An application arrived (one task, or a case of steps)."""
+        self.arrived[INCOME_SUPPORT] += 1
+        self.table.today[IS_ARRIVED] += 1
+        if now >= self.warmup:
+            self.measured_arrivals[INCOME_SUPPORT] += 1
+        self.cases.received(now)
 
     def started(self, task: Task, now: float) -> None:
         self._day_client_hours += task.duration
@@ -180,23 +159,65 @@ class Recorder:
                 s.hist.add(wait)
 
     def finished(self, task: Task, now: float) -> None:
+        if task.case is not None:
+            return  # a step of a case: the case reports its decision
         kind = task.kind
         self.finished_n[kind] += 1
         if task.user is not None:
             return
-        hit = now <= task.deadline
-        today = self.table.today
         if kind == INQUIRY:
+            hit = now <= task.deadline
+            today = self.table.today
             today[INQ_ANSWERED] += 1
             today[INQ_ON_TIME] += hit
+            if task.arrival >= self.warmup:
+                s = self.classes[INQUIRY]
+                s.done += 1
+                s.response_sum += now - task.arrival
+                s.on_time += hit
         else:
-            today[IS_DECIDED] += 1
-            today[IS_ON_TIME] += hit
-        if task.arrival >= self.warmup:
-            s = self.classes[task.queue]
+            self._decided(task.queue, task.arrival, task.deadline, now, 1, task.duration, 0.0)
+
+    def case_decided(self, case: Case, now: float) -> None:
+        """A case of steps is decided."""
+        self.finished_n[INCOME_SUPPORT] += 1
+        self._decided(
+            case.queue,
+            case.receipt,
+            case.deadline,
+            now,
+            case.touches,
+            case.handling,
+            case.user_hours,
+        )
+
+    def _decided(
+        self,
+        queue: str,
+        receipt: float,
+        deadline: float,
+        now: float,
+        touches: int,
+        handling: float,
+        user_hours: float,
+    ) -> None:
+        hit = now <= deadline
+        today = self.table.today
+        today[IS_DECIDED] += 1
+        today[IS_ON_TIME] += hit
+        self.cases.decision(queue, receipt, now, touches, handling, user_hours)
+        if now >= self.warmup:
+            s = self.classes[queue]
             s.done += 1
-            s.response_sum += now - task.arrival
+            s.response_sum += now - receipt
             s.on_time += hit
+
+    def case_with_user(self, delta: int, now: float) -> None:
+        """A case goes to (+1) or comes back from (-1) the user."""
+        self.cases.with_user.add(delta, now)
+
+    def interim_reply(self, now: float) -> None:
+        self.cases.interim_reply(now)
 
     def overdue_change(self, group: str, delta: int, now: float, owner: int = -1) -> None:
         self.overdue[group].add(delta, now)
@@ -297,6 +318,7 @@ class Recorder:
         for level in (self.overdue_total, *self.overdue.values(), *self.caseload.values()):
             level.mark(now)
         self.org.mark(now)
+        self.cases.mark(now)
         for t in in_service:  # started in the warm-up, partly worked after it
             self.client_hours += t.start + t.duration - now
 
@@ -314,6 +336,9 @@ class Recorder:
             directed,
             self.org.unassigned.value,
             max((lv.value for lv in self.org.overdue), default=0) if self.org.own else 0,
+            self.cases.open.value,
+            self.cases.open.value - self.cases.with_user.value,
+            self.cases.with_user.value,
             *(self.overdue[g].value for g in self.groups),
         ]
         self.table.close_day(day, levels, client)
@@ -335,7 +360,7 @@ class Recorder:
         for t in open_tasks:
             if t.start <= now:  # in service: only the part before the end counts
                 self.client_hours -= max(0.0, t.start + t.duration - max(now, self.warmup))
-            if t.user is not None:  # follow-up and short contacts have no deadline
+            if t.user is not None or t.case is not None:  # no deadline of its own
                 continue
             self.open_n[t.kind] += 1
             if t.deadline <= now:
@@ -343,3 +368,11 @@ class Recorder:
                 if t.arrival >= self.warmup:
                     self.classes[t.queue].open_late += 1
         return self.open_n
+
+    def close_open_cases(self, cases: Iterable[Case], now: float) -> None:
+        """Count the income-support cases still open at the end (past the deadline: a miss)."""
+        for c in cases:
+            self.open_n[INCOME_SUPPORT] += 1
+            if c.deadline <= now:
+                self.open_late_n[INCOME_SUPPORT] += 1
+                self.classes[c.queue].open_late += 1

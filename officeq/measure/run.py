@@ -111,6 +111,9 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
     queued = list(sim.office.queues.waiting())
     serving = list(sim.office.in_service())
     open_n = rec.close_open_tasks(queued + serving, now)
+    cases = sim.cases
+    if cases is not None:
+        rec.close_open_cases(cases.open, now)
     for w in sim.office.workers:
         if w.idle_since is not None:
             rec.idled(w.idle_since, now)
@@ -134,5 +137,8 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
             ),
             "in_service": sum(t.kind == kind for t in serving),
         }
+    if cases is not None:  # cases, not steps: open ones wait in a queue or on the user
+        c = counts[INCOME_SUPPORT]
+        c["waiting"] = len(cases.open) - c["in_service"]
     late = (rec.open_late_n[INQUIRY], rec.open_late_n[INCOME_SUPPORT])
     return RunResult(cfg, summary, counts, rec.table, rec.rows, late, caseworkers)

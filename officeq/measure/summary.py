@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from officeq.measure.cases import case_keys
 from officeq.measure.organisation import organisation_keys
 from officeq.measure.recorder import Recorder
 from officeq.measure.steering import steering_keys
@@ -52,6 +53,7 @@ def summary_keys(groups: Iterable[str]) -> tuple[str, ...]:
         "income_support_regular_wait_hours_mean",
         "income_support_on_time_rate",
         "income_support_decision_days_mean",
+        *case_keys(),
         "followup_caseload_mean",
         "followup_sessions",
         "followup_backlog_mean",
@@ -103,6 +105,7 @@ def summarise(
         "income_support_decision_days_mean": _mean(
             (urg.response_sum + reg.response_sum) / HOURS_PER_DAY, is_done
         ),
+        **rec.cases.summary(now),
         "followup_caseload_mean": _ratio(
             sum(lv.measured(now) for lv in rec.caseload.values()), span
         ),

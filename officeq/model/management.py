@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +115,8 @@ class Management:
         self.meetings: Appointments | None = None
         """With booked meetings: a directive cancels the directed caseworkers' meetings."""
         self.short_tasks: list[Task] = []
+        self.late_cases: Callable[[float], int] | None = None
+        """With income-support cases: open cases past their deadline at a time."""
         self._next_worker = 0
         months = rec.table.month_of_day
         self.days = len(months)
@@ -167,7 +170,10 @@ class Management:
             if ind.name == "inquiry_sla_hit_rate":
                 v = project_rate(mtd[INQ_ON_TIME], mtd[INQ_ANSWERED], q.late(INQUIRY, now))
             elif ind.name == "income_support_on_time_rate":
-                late = q.late(INCOME_SUPPORT, now) + q.late(INCOME_SUPPORT_URGENT, now)
+                if self.late_cases is not None:  # also cases waiting on the user
+                    late = self.late_cases(now)
+                else:
+                    late = q.late(INCOME_SUPPORT, now) + q.late(INCOME_SUPPORT_URGENT, now)
                 v = project_rate(mtd[IS_ON_TIME], mtd[IS_DECIDED], late)
             elif ind.name == "followup_contact_rate":
                 v = project_count(mtd[FIRST_CONTACT], users, done, in_month)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from officeq.model.diary import Meeting
-    from officeq.model.tasks import Task, User
+    from officeq.model.tasks import Case, Task, User
 
 # counters of the current day, by index (kept in a list for speed)
 INQ_ARRIVED, INQ_ANSWERED, INQ_ON_TIME = 0, 1, 2
@@ -57,6 +57,9 @@ LEVEL_COLUMNS = (
     "caseworkers_directed",
     "followup_unassigned",
     "followup_backlog_max_caseworker",
+    "income_support_open",
+    "income_support_waiting_on_office",
+    "income_support_waiting_on_user",
 )
 
 
@@ -83,6 +86,10 @@ class Recorder(Protocol):
     table: Scorecard
 
     def arrived_task(self, task: Task) -> None: ...
+    def case_received(self, queue: str, now: float) -> None: ...
+    def case_decided(self, case: Case, now: float) -> None: ...
+    def case_with_user(self, delta: int, now: float) -> None: ...
+    def interim_reply(self, now: float) -> None: ...
     def started(self, task: Task, now: float) -> None: ...
     def finished(self, task: Task, now: float) -> None: ...
     def cancelled(self, task: Task) -> None: ...

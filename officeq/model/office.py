@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 import simpy
@@ -104,6 +104,8 @@ class Office:
         """Start a task only if it fits the rest of the working day plus overtime left."""
         self.meetings: Appointments | None = None
         self._fit = finish_or_defer
+        self.step_done: Callable[[Task], None] | None = None
+        """With income-support cases: told when a step of a case is done."""
 
     def use_meetings(self, meetings: Appointments) -> None:
         """Caseworkers hold booked meetings and start no task that runs into one."""
@@ -269,6 +271,8 @@ class Office:
                 self._new_day(worker, task.start)
             worker.followup_hours_today += task.duration
             self.caseload.session_done(task)  # type: ignore[union-attr]
+        elif task.case is not None:
+            self.step_done(task)  # type: ignore[misc]
 
     def idle(self, worker: Caseworker, until: float) -> simpy.Event:
         """An event that fires with a task handed over on arrival (or None to look

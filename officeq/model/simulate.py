@@ -20,6 +20,7 @@ from officeq.config.schema import Config
 from officeq.model.arrivals import ArrivalPattern, weekly_opening
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.caseload import Caseload
+from officeq.model.cases import Cases
 from officeq.model.management import Management
 from officeq.model.observer import Recorder
 from officeq.model.office import Caseworker, Office, caseworker
@@ -113,6 +114,20 @@ class Simulation:
                 self.streams.rng("steering"),
             )
             self.management.meetings = self.org.meetings
+        self.cases: Cases | None = None
+        if cfg.work.income_support.process is not None:
+            self.cases = Cases(
+                self.env,
+                cfg.work.income_support,
+                self.streams,
+                self.office.submit,
+                self.rec,
+                booked(cfg),
+                lambda: self.office.queues.longest,
+            )
+            self.office.step_done = self.cases.step_done
+            if self.management is not None:
+                self.management.late_cases = self.cases.late
         self._start_arrivals()
         self.env.process(self._daily())
         if self.rec.warmup > 0:
@@ -146,7 +161,10 @@ class Simulation:
             pattern = ArrivalPattern(w.inquiry, self.cal, opening)
             make = self._inquiry_factory(self.streams.rng("inquiry.durations"))
             _ArrivalSource(self, pattern, self.streams.rng("inquiry.arrivals"), make)
-        if w.income_support.arrivals_per_day > 0:
+        if w.income_support.arrivals_per_day > 0 and self.cases is not None:
+            pattern = ArrivalPattern(w.income_support, self.cal, opening)
+            _CaseSource(self, pattern, self.streams.rng("income_support.arrivals"))
+        elif w.income_support.arrivals_per_day > 0:
             pattern = ArrivalPattern(w.income_support, self.cal, opening)
             _ArrivalSource(
                 self,
@@ -269,6 +287,20 @@ class _ArrivalSource:
         task = self.make(self.t)
         self.arrived(task)
         self.submit(task)
+        self._next()
+
+
+class _CaseSource(_ArrivalSource):
+    """Feeds applications into the income-support cases (each arrival opens a case)."""
+
+    def __init__(
+        self, model: Simulation, pattern: ArrivalPattern, rng: np.random.Generator
+    ) -> None:
+        self.receive = model.cases.receive  # type: ignore[union-attr]
+        super().__init__(model, pattern, rng, None)  # type: ignore[arg-type]
+
+    def _arrive(self, event: simpy.Event) -> None:
+        self.receive(self.t)
         self._next()
 
 

@@ -23,6 +23,8 @@ SOURCES = {
     "steering": 10,
     "appointments.lead": 11,
     "appointments.no_show": 12,
+    "income_support.steps": 13,
+    "income_support.case": 14,
 }
 
 

@@ -3,7 +3,9 @@
 Pure data, no SimPy: policies read a :class:`Queues` and tests build one by
 hand. Each queue keeps its tasks in arrival order, and within a queue the
 deadlines never decrease, so the head of a queue is both its oldest and its
-most urgent task.
+most urgent task. The steps of income-support cases are the exception: a later
+step keeps its case's deadline from receipt, so it goes in before the tasks due
+after it (the head is still the most urgent).
 """
 
 from __future__ import annotations
@@ -79,7 +81,6 @@ class User:
     let_down: bool = False
     """With appointments: the office cancelled a meeting of this user since their last
     session (such a user chases, failure demand; a user with a date waits for it)."""
-    """With appointments: the booked :class:`~officeq.model.diary.Meeting`, or None."""
 
 
 @dataclass(slots=True, eq=False)
@@ -100,6 +101,53 @@ class Task:
     """Left once for the next opening because it did not fit the rest of the day."""
     announced: bool = False
     """Follow-up: the user's due date has passed (they count as overdue)."""
+    case: object = None
+    """A step of an income-support :class:`~officeq.model.cases.Case`, or None."""
+
+
+INTAKE, MEETING, REVIEW, DECISION, INTERIM = range(5)
+STEP_NAMES = ("intake", "first_meeting", "review", "decision", "interim_reply")
+
+NO_INTERIM, INTERIM_DUE, INTERIM_CARRIED, INTERIM_SENT = range(4)
+
+
+@dataclass(slots=True, eq=False)
+class Case:
+    """One income-support application, from receipt to decision (moved on by
+    :class:`~officeq.model.cases.Cases`)."""
+
+    id: int
+    receipt: float
+    deadline: float
+    queue: str
+    """``income_support`` or ``income_support_urgent``."""
+    first_time: bool
+    rounds_left: int
+    """Documentation rounds the office will still ask for."""
+    step: int = INTAKE
+    """The step of ``task`` (or the last one done)."""
+    task: Task | None = None
+    """The step queued or in service, or None."""
+    resume: int = -1
+    """A step that came up while ``task`` was busy: queued when it is done."""
+    touches: int = 0
+    handling: float = 0.0
+    """Caseworker hours spent on the case."""
+    user_hours: float = 0.0
+    """Hours waiting on the user (documents asked for)."""
+    user_since: float = math.nan
+    interim: int = NO_INTERIM
+    decided: bool = False
+    steps: list[int] = field(default_factory=list)
+    """The steps done, in order (for checks; a few bytes a case)."""
+
+    @property
+    def urgent(self) -> bool:
+        return self.queue == INCOME_SUPPORT_URGENT
+
+    @property
+    def with_user(self) -> bool:
+        return not math.isnan(self.user_since)
 
 
 @dataclass(slots=True)
@@ -164,10 +212,19 @@ class Queues:
         return self._shared[task.queue]
 
     def push(self, task: Task) -> None:
+        """Queue ``task`` behind the tasks due no later than it (at the back, unless an
+        income-support step is due before tasks that came earlier)."""
         if task.duration > self.longest:
             task.duration = self.longest
             self.shortened += 1
-        self.queue_of(task).append(task)
+        q = self.queue_of(task)
+        if q and q[-1].deadline > task.deadline and task.case is not None:
+            i = len(q) - 1
+            while i > 0 and q[i - 1].deadline > task.deadline:
+                i -= 1
+            q.insert(i, task)
+        else:
+            q.append(task)
         self._n[task.queue] += 1
         self.total += 1
 

@@ -226,10 +226,42 @@ def check_own_caseloads(
     ]
 
 
+def check_case_times(
+    cfg: Config, replications: int, progress: Callable[[], None] | None = None
+) -> list[Check]:
+    """Mean decision time and the office's own time of income-support cases, with ample
+    staff, against the one-round formula (:func:`~officeq.validation.theory.case_times`)."""
+    _require_reduction(cfg)
+    inc = cfg.work.income_support
+    p = inc.process
+    if p is None or inc.urgent_share or p.first_time_share:
+        raise ValueError(
+            f"{cfg.name}: the case check needs a process, no urgent and no first-time cases"
+        )
+    d = p.documentation
+    if not isinstance(d.reply_days, Exponential) or d.rounds.mean_value() != 1:
+        raise ValueError(f"{cfg.name}: the case check needs exponential reply_days, one round")
+    t = theory.case_times(
+        p.intake_minutes.mean_value() + p.decision_minutes.mean_value(),
+        d.share,
+        d.reply_days.mean,
+        d.deadline_days,
+        d.no_reply_share,
+        d.review_minutes.mean_value(),
+    )
+    metrics = ["income_support_decision_days_mean", "income_support_office_days_mean"]
+    sims = _replicate(cfg, replications, metrics, progress)
+    return [
+        Check(cfg.name, m, value, *confidence_interval(sims[m]), replications)
+        for m, value in zip(metrics, (t.decision_mean, t.office_mean), strict=True)
+    ]
+
+
 CASES: dict[str, Callable[[Config, int, Callable[[], None] | None], list[Check]]] = {
     "mmc": check_mmc,
     "priority": check_priority,
     "finite_source": check_finite_source,
     "own_caseloads": check_own_caseloads,
+    "income_support_case": check_case_times,
 }
 """Check functions by the name of their config file in ``configs/validation/``."""

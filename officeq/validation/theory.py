@@ -216,3 +216,38 @@ def square_root_staffing(arrival_rate: float, service_rate: float, beta: float =
     _check_rates(arrival_rate, service_rate)
     a = arrival_rate / service_rate
     return math.ceil(a + beta * math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class CaseTimes:
+    """Mean times of an income-support case when no step waits in a queue (days)."""
+
+    decision_mean: float
+    """Receipt to decision, the user's time included."""
+    office_mean: float
+    """The caseworkers' handling alone (the office's own time without queues)."""
+
+
+def case_times(
+    step_minutes: float,
+    share: float,
+    reply_mean_days: float,
+    deadline_days: float,
+    no_reply_share: float,
+    review_minutes: float,
+) -> CaseTimes:
+    """One documentation round with an exponential reply time and ample staff.
+
+    A share ``share`` of cases asks the user once; the user replies after an
+    exponential time (mean ``reply_mean_days``) unless they never do
+    (``no_reply_share``), and a reply after ``deadline_days`` comes too late: the
+    case goes on at the deadline. So the wait on the user is
+    ``(1-n) E[min(X, D)] + n D`` with ``E[min(X, D)] = m (1 - exp(-D/m))``, and a
+    review follows a reply in time (probability ``(1-n)(1 - exp(-D/m))``).
+    ``step_minutes``: the mean minutes of the steps every case has (intake, decision).
+    """
+    m, d, n = reply_mean_days, deadline_days, no_reply_share
+    in_time = 1 - math.exp(-d / m) if m > 0 else 1.0
+    wait = (1 - n) * m * in_time + n * d
+    office = (step_minutes + share * (1 - n) * in_time * review_minutes) / (24 * 60)
+    return CaseTimes(office + share * wait, office)
