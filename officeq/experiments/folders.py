@@ -40,14 +40,17 @@ REQUIRED = {
     "daily.csv": ("day", "date", "warmup", "followup_overdue"),
     "monthly.csv": ("month",),
     "caseworkers.csv": ("caseworker",),
+    "decision_times.csv": ("application", "days_from", "days_to", "decisions"),
 }
+OPTIONAL_RUN_FILES = ("caseworkers.csv", "decision_times.csv")
+"""Files of a run folder that older versions did not write (0.12, 0.13)."""
 
 
 def _run_files(manifest: dict[str, Any]) -> tuple[str, ...]:
-    """A run folder's files; caseworkers.csv only where the manifest lists it (runs
-    written before version 0.12 have none)."""
+    """A run folder's files; the optional ones only where the manifest lists them (runs
+    written before version 0.12 have no caseworkers.csv, before 0.13 no decision_times.csv)."""
     listed = manifest.get("files", {})
-    return tuple(f for f in RUN_FILES if f != "caseworkers.csv" or f in listed)
+    return tuple(f for f in RUN_FILES if f not in OPTIONAL_RUN_FILES or f in listed)
 
 
 class ResultsError(ValueError):
@@ -71,6 +74,8 @@ class Results:
     config: dict[str, Any] | None = None
     caseworkers: pd.DataFrame | None = None
     """Run: one row per caseworker (caseworkers.csv); None for runs written without it."""
+    decision_times: pd.DataFrame | None = None
+    """Run: income-support decisions by days from receipt (decision_times.csv), or None."""
 
     @property
     def grid(self) -> dict[str, list[Any]]:
@@ -87,6 +92,7 @@ def run_results(result: RunResult, folder: str | Path | None = None) -> Results:
         monthly=result.monthly,
         config=result.config.model_dump(mode="json"),
         caseworkers=result.caseworkers,
+        decision_times=result.decision_times,
     )
 
 
@@ -197,6 +203,9 @@ def _load_run(path: Path, manifest: dict[str, Any]) -> Results:
     caseworkers = None
     if "caseworkers.csv" in _run_files(manifest):
         caseworkers = _table(path / "caseworkers.csv", "CSV table", _csv)
+    decision_times = None
+    if "decision_times.csv" in _run_files(manifest):
+        decision_times = _table(path / "decision_times.csv", "CSV table", _csv)
     return Results(
         path,
         "run",
@@ -205,6 +214,7 @@ def _load_run(path: Path, manifest: dict[str, Any]) -> Results:
         monthly=_table(path / "monthly.csv", "CSV table", _csv),
         config=config,
         caseworkers=caseworkers,
+        decision_times=decision_times,
     )
 
 

@@ -14,12 +14,13 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from officeq.experiments.folders import Results, ResultsError
+from officeq.figures import cases as plots_cases
 from officeq.figures import organisation as plots_org
 from officeq.figures import plots
 from officeq.figures import steering as plots_steering
 from officeq.figures.common import drawing_into, swept_columns
 
-KINDS = (*plots.KINDS, "overview", "steering", *plots_org.KINDS)
+KINDS = (*plots.KINDS, "overview", "steering", *plots_org.KINDS, *plots_cases.KINDS)
 STAFF = "staff_caseworkers"
 POLICY = "policy_name"
 
@@ -88,6 +89,33 @@ def _caseworkers(results: Results) -> Figure:
     return plots_org.caseworkers(table, days)
 
 
+def _decision_times(results: Results, opts: FigureOptions) -> Figure:
+    """``--kind decision_times``: a run's decisions by days, or a sweep's means."""
+    where = results.folder
+    if results.kind == "run":
+        table = results.decision_times
+        if table is None:
+            raise ResultsError(
+                f"{where}: --kind decision_times needs decision_times.csv, which runs written "
+                "by an older officeq lack; run officeq run CONFIG --out DIR again"
+            )
+        deadline = ((results.config or {}).get("work") or {}).get("income_support") or {}
+        try:
+            mean = (results.run_summary or {}).get(plots_cases.MEAN)
+            return plots_cases.decision_times(table, deadline.get("deadline_days"), mean)
+        except ValueError as e:
+            raise ResultsError(f"{where}: --kind decision_times: {e}") from None
+    swept = _swept(results)
+    x = opts.x or next(iter(swept), None)
+    if x is None:
+        raise ResultsError(f"{where}: --kind decision_times: the sweep varies nothing")
+    others = [c for c in swept if c != x]
+    try:
+        return plots_cases.decision_time_sweep(results.summary, x, others[0] if others else None)
+    except ValueError as e:
+        raise ResultsError(f"{where}: --kind decision_times: {e}") from None
+
+
 def _organisation(results: Results, kind: str, opts: FigureOptions) -> Figure:
     """``--kind spread`` and ``--kind gaps``: a sweep's organisation metrics."""
     where = results.folder
@@ -144,6 +172,8 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
     summary = results.summary
     if kind == "caseworkers":
         return _caseworkers(results)
+    if kind in plots_cases.KINDS:
+        return _decision_times(results, opts)
     if kind in plots_org.KINDS:
         return _organisation(results, kind, opts)
     if kind == "backlog":
@@ -202,7 +232,7 @@ def report_figures(results: Results) -> list[tuple[str, Figure]]:
     """Every figure that fits ``results``, with a caption, for a report."""
     out = []
     candidates = (
-        ["overview", "steering", "backlog", "scorecard"]
+        ["overview", "steering", "backlog", "scorecard", "decision_times"]
         if results.kind == "run"
         else ["frontier", "staffing", "backlog", "heatmap", "scorecard"]
     )
@@ -216,6 +246,8 @@ def report_figures(results: Results) -> list[tuple[str, Figure]]:
         "staffing": "Follow-up backlog against staffing, with 95% bands.",
         "heatmap": "Two swept parameters against the 48-hour hit rate.",
         "scorecard": "The monthly 48-hour scorecard: how much month-to-month movement is noise.",
+        "decision_times": "Income-support decisions by days from receipt, against the range "
+        "of yearly means Stavanger measured.",
     }
     for kind in candidates:
         try:

@@ -15,6 +15,9 @@ from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.tasks import INCOME_SUPPORT, INCOME_SUPPORT_URGENT
 
 CLASSES = {"urgent": INCOME_SUPPORT_URGENT, "regular": INCOME_SUPPORT}
+DECISION_TIME_COLUMNS = ("application", "days_from", "days_to", "decisions")
+"""The columns of ``decision_times.csv``: decisions after the warm-up by whole days
+from receipt (``days_from`` <= time < ``days_to``), urgent and regular applications."""
 
 
 def case_keys() -> tuple[str, ...]:
@@ -43,6 +46,8 @@ class CaseStats:
         """Open cases waiting on the user (documents asked for)."""
         self.hist = {q: LogHistogram() for q in CLASSES.values()}
         """Decision times in days."""
+        self.by_day: dict[str, list[int]] = {q: [] for q in CLASSES.values()}
+        """Decisions by whole days from receipt (at most the run's length in days)."""
         self.decided = dict.fromkeys(CLASSES.values(), 0)
         self.days = dict.fromkeys(CLASSES.values(), 0.0)
         self.user_days = 0.0
@@ -70,6 +75,10 @@ class CaseStats:
         self.decided[queue] += 1
         self.days[queue] += days
         self.hist[queue].add(days)
+        counts, i = self.by_day[queue], int(days)
+        if i >= len(counts):
+            counts.extend([0] * (i + 1 - len(counts)))
+        counts[i] += 1
         self.user_days += user_hours / HOURS_PER_DAY
         self.touches += touches
         self.handling_hours += handling
@@ -102,4 +111,13 @@ class CaseStats:
             self.with_user.measured(now) / span if span > 0 else None
         )
         out["income_support_interim_replies"] = self.interim_replies
+        return out
+
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        """The rows of ``decision_times.csv`` (every whole day up to the longest decision)."""
+        days = max((len(c) for c in self.by_day.values()), default=0)
+        out = []
+        for name, q in CLASSES.items():
+            counts = self.by_day[q] + [0] * (days - len(self.by_day[q]))
+            out += [(name, d, d + 1, n) for d, n in enumerate(counts)]
         return out

@@ -45,6 +45,7 @@ RUN_FILES = (
     "daily.csv",
     "monthly.csv",
     "caseworkers.csv",
+    "decision_times.csv",
     "config.resolved.yaml",
 )
 
@@ -108,7 +109,7 @@ def write_run(
     extra: Callable[[Path], Iterable[str]] | None = None,
 ) -> list[Path]:
     """Write ``summary.json``, ``daily.csv``, ``monthly.csv``, ``caseworkers.csv``,
-    ``config.resolved.yaml``
+    ``decision_times.csv``, ``config.resolved.yaml``
     (and whatever ``extra`` writes into the folder, e.g. figures) as one whole folder."""
 
     def build(folder: Path) -> list[str]:
@@ -116,6 +117,7 @@ def write_run(
         result.daily.to_csv(folder / "daily.csv", index=False)
         result.monthly.to_csv(folder / "monthly.csv", index=False)
         result.caseworkers.to_csv(folder / "caseworkers.csv", index=False)
+        result.decision_times.to_csv(folder / "decision_times.csv", index=False)
         (folder / "config.resolved.yaml").write_text(dump_config(result.config), encoding="utf-8")
         return [*RUN_FILES, *(extra(folder) if extra else ())]
 

@@ -46,6 +46,7 @@ class RunResult:
         rows: int,
         open_late: tuple[int, int],
         caseworker_rows: list[dict[str, float | int | None]] | None = None,
+        decision_rows: list[tuple[str, int, int, int]] | None = None,
     ) -> None:
         self.config = config
         self.summary = summary
@@ -54,6 +55,7 @@ class RunResult:
         self._rows = rows
         self._open_late = open_late
         self._caseworker_rows = caseworker_rows or []
+        self._decision_rows = decision_rows or []
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -73,6 +75,15 @@ class RunResult:
         from officeq.measure.organisation import CASEWORKER_COLUMNS
 
         return pd.DataFrame(self._caseworker_rows, columns=list(CASEWORKER_COLUMNS))
+
+    @cached_property
+    def decision_times(self) -> pd.DataFrame:
+        """Income-support decisions by whole days from receipt (``decision_times.csv``)."""
+        import pandas as pd
+
+        from officeq.measure.cases import DECISION_TIME_COLUMNS
+
+        return pd.DataFrame(self._decision_rows, columns=list(DECISION_TIME_COLUMNS))
 
     def __repr__(self) -> str:
         return f"RunResult({self.config.name!r}, {len(self.summary)} metrics, {self._rows} days)"
@@ -141,4 +152,4 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
         c = counts[INCOME_SUPPORT]
         c["waiting"] = len(cases.open) - c["in_service"]
     late = (rec.open_late_n[INQUIRY], rec.open_late_n[INCOME_SUPPORT])
-    return RunResult(cfg, summary, counts, rec.table, rec.rows, late, caseworkers)
+    return RunResult(cfg, summary, counts, rec.table, rec.rows, late, caseworkers, rec.cases.rows())

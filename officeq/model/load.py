@@ -38,15 +38,23 @@ def offered_load(cfg: Config) -> Load:
     """The office's offered load per week (follow-up at its planned intervals).
 
     Follow-up counts one session per interval per user, the most the caseload
-    asks for; waiting stretches intervals, so the realised load is lower.
+    asks for; waiting stretches intervals, so the realised load is lower. An
+    income-support case counts its expected minutes over all its steps.
     """
     opening = weekly_opening(cfg.calendar)
     open_days = open_weekdays(cfg.calendar)
     open_hours = sum(o[1] - o[0] for o in opening if o is not None)
     w = cfg.work
 
-    def stream(spec) -> float:  # type: ignore[no-untyped-def]
-        return spec.arrivals_per_day * open_days * spec.duration_minutes.mean_value() / 60.0
+    def stream(spec, minutes: float) -> float:  # type: ignore[no-untyped-def]
+        return spec.arrivals_per_day * open_days * minutes / 60.0
+
+    inc = w.income_support
+    case_minutes = (
+        inc.duration_minutes.mean_value()
+        if inc.process is None
+        else inc.process.handling_minutes(inc.urgent_share)
+    )
 
     fu = w.followup
     per_week = 0.0
@@ -56,7 +64,12 @@ def offered_load(cfg: Config) -> Load:
         per_week += sessions_per_week * g.duration_minutes.mean_value() / 60.0
     s = cfg.staff
     capacity = s.caseworkers * open_hours * (1 - s.admin_share) * (1 - s.absence_rate)
-    return Load(stream(w.inquiry), stream(w.income_support), per_week, capacity)
+    return Load(
+        stream(w.inquiry, w.inquiry.duration_minutes.mean_value()),
+        stream(inc, case_minutes),
+        per_week,
+        capacity,
+    )
 
 
 def describe(load: Load) -> str:
