@@ -40,6 +40,10 @@ handling with mean 10 min, run from empty for ~200,000 arrivals (quick: ~30,000)
                    pooled caseload, no booked meetings and unlimited overtime, as before issue 12)
                    per simulated year, interleaved with (c), and the baseline's ratio to it: the
                    cost of own caseloads, diaries and overtime caps; goal <= 1.5.
+(h) case           the one-touch office (configs/variants/one_touch.yaml: the baseline office with
+                   income support as one task per application, as before issue 13) per simulated
+                   year, interleaved with (c), and the baseline's ratio to it: the cost of income
+                   support as a case of steps that waits on the user; goal <= 1.3.
 (d) memory         peak memory of the baseline office for 365 and 3650 days (quick: 120 and 365),
                    each once in a fresh subprocess: tracemalloc peak of run() alone and the
                    process's maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the
@@ -83,12 +87,13 @@ MMC_YAML = ROOT / "configs" / "validation" / "mmc.yaml"
 BASELINE_YAML = ROOT / "configs" / "baseline.yaml"
 STRONG_YAML = ROOT / "configs" / "regimes" / "strong_targets.yaml"
 POOLED_YAML = ROOT / "configs" / "variants" / "pooled.yaml"
+ONE_TOUCH_YAML = ROOT / "configs" / "variants" / "one_touch.yaml"
 SERVERS, UTILISATION, MU = 20, 0.85, 6.0  # service rate per hour (mean 10 minutes)
 LAM = UTILISATION * SERVERS * MU  # arrivals per hour
 SEED = 11  # the plain model's seed (officeq uses mmc.yaml's, also 11)
 WARMUP_DAYS = 60
 GOAL_IN_PROCESS, GOAL_START, GOAL_STEERING, GOAL_MEMORY = 0.5, 2.0, 1.5, 1.2
-GOAL_ORGANISATION = 1.5
+GOAL_ORGANISATION, GOAL_CASE = 1.5, 1.3
 
 
 def interleaved(fns, repeats, warmup=False):
@@ -250,6 +255,8 @@ def main():
         "baseline office\n"
         f"(g) pooled office (configs/variants/pooled.yaml) per simulated year; goal: baseline "
         f"<= {GOAL_ORGANISATION} x pooled\n"
+        f"(h) one-touch office (configs/variants/one_touch.yaml) per simulated year; goal: "
+        f"baseline <= {GOAL_CASE} x one-touch\n"
         f"(d) baseline office, {short_days} and {long_days} days in fresh processes: "
         "tracemalloc peak of run() and maxrss;\n"
         f"    goal: process peak (maxrss) ratio long/short < {GOAL_MEMORY}\n"
@@ -339,15 +346,23 @@ def main():
     base = load_config(BASELINE_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
     strong = load_config(STRONG_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
     pooled = load_config(POOLED_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS)
-    for path in (BASELINE_YAML, STRONG_YAML, POOLED_YAML):  # warm-up
+    one_touch = load_config(
+        ONE_TOUCH_YAML, horizon_days=year_days + WARMUP_DAYS, warmup_days=WARMUP_DAYS
+    )
+    for path in (BASELINE_YAML, STRONG_YAML, POOLED_YAML, ONE_TOUCH_YAML):  # warm-up
         run(load_config(path, horizon_days=7, warmup_days=0))
     offices = interleaved(
-        {"base": lambda: run(base), "strong": lambda: run(strong), "pooled": lambda: run(pooled)},
+        {
+            "base": lambda: run(base),
+            "strong": lambda: run(strong),
+            "pooled": lambda: run(pooled),
+            "one_touch": lambda: run(one_touch),
+        },
         repeats,
     )
     (t_base, _), (t_strong, r_strong) = offices["base"], offices["strong"]
-    t_pooled = offices["pooled"][0]
-    m_pooled = statistics.median(t_pooled)
+    t_pooled, t_one = offices["pooled"][0], offices["one_touch"][0]
+    m_pooled, m_one = statistics.median(t_pooled), statistics.median(t_one)
     m_base, m_strong = statistics.median(t_base), statistics.median(t_strong)
     per_year = 365 / base.horizon_days
     cost = m_strong / m_base
@@ -382,6 +397,18 @@ def main():
             f"{m_base / m_pooled:.3f}",
             "",
             goal(m_base / m_pooled <= GOAL_ORGANISATION, f"<= {GOAL_ORGANISATION}"),
+        ),
+        (
+            "(h) one-touch office s / simulated year",
+            f"{m_one * per_year:.3f}",
+            spread(t_one, per_year),
+            "",
+        ),
+        (
+            "    ratio baseline / one-touch",
+            f"{m_base / m_one:.3f}",
+            "",
+            goal(m_base / m_one <= GOAL_CASE, f"<= {GOAL_CASE}"),
         ),
     ]
 

@@ -95,7 +95,7 @@ def test_run_prints_summary_table(baseline_run: tuple[Result, Path]) -> None:
     assert "Traceback" not in result.output
 
 
-def test_run_writes_the_five_files_and_their_manifest(baseline_run: tuple[Result, Path]) -> None:
+def test_run_writes_the_six_files_and_their_manifest(baseline_run: tuple[Result, Path]) -> None:
     _, out = baseline_run
     assert sorted(p.name for p in out.iterdir()) == sorted([*RUN_FILES, "manifest.json"])
     assert set(RUN_FILES) == {
@@ -103,6 +103,7 @@ def test_run_writes_the_five_files_and_their_manifest(baseline_run: tuple[Result
         "daily.csv",
         "monthly.csv",
         "caseworkers.csv",
+        "decision_times.csv",
         "config.resolved.yaml",
     }
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

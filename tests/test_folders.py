@@ -102,6 +102,7 @@ def test_every_folder_ends_with_a_manifest_of_its_files(made: dict[str, Path]) -
         "daily.csv",
         "monthly.csv",
         "caseworkers.csv",
+        "decision_times.csv",
         "config.resolved.yaml",
     }
     for name, entry in run["files"].items():
@@ -423,6 +424,7 @@ def test_a_rerun_replaces_the_folder_whole(made: dict[str, Path], tmp_path: Path
         "caseworkers.csv",
         "config.resolved.yaml",
         "daily.csv",
+        "decision_times.csv",
         "manifest.json",
         "monthly.csv",
         "summary.json",

@@ -106,12 +106,18 @@ def _decision_times(results: Results, opts: FigureOptions) -> Figure:
         except ValueError as e:
             raise ResultsError(f"{where}: --kind decision_times: {e}") from None
     swept = _swept(results)
-    x = opts.x or next(iter(swept), None)
+    numeric = [c for c in swept if c != "variant"]
+    # x: a swept parameter other than staffing (e.g. the documentation share), else staffing
+    x = opts.x or next((c for c in numeric if c != STAFF), numeric[0] if numeric else None)
     if x is None:
-        raise ResultsError(f"{where}: --kind decision_times: the sweep varies nothing")
+        raise ResultsError(
+            f"{where}: --kind decision_times needs a swept number for the x axis; this sweep "
+            f"varies {', '.join(swept) or 'nothing'}"
+        )
     others = [c for c in swept if c != x]
+    series = STAFF if STAFF in others else (others[0] if others else None)
     try:
-        return plots_cases.decision_time_sweep(results.summary, x, others[0] if others else None)
+        return plots_cases.decision_time_sweep(results.summary, x, series)
     except ValueError as e:
         raise ResultsError(f"{where}: --kind decision_times: {e}") from None
 

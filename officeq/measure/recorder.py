@@ -282,6 +282,10 @@ class Recorder:
         :mod:`officeq.model.observer`)."""
         self.table.today[column] += n
 
+    def directive(self, indicator: str, now: float) -> None:
+        """Management issued a directive for ``indicator``."""
+        self.steer.directive(indicator, now)
+
     def user_joined(self, group: str, now: float, initial: bool) -> None:
         self.caseload[group].add(1, now)
         if not initial and now >= self.warmup:

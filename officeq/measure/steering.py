@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from officeq.config.steering import INDICATORS
 from officeq.measure.daily import DailyTable
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import (
@@ -35,6 +36,7 @@ def steering_keys(groups: Iterable[str]) -> tuple[str, ...]:
     groups = tuple(groups)
     return (
         "directives_issued",
+        *(f"directives_{i}" for i in INDICATORS),
         "followup_sessions_cancelled",
         "plan_changes_per_caseworker_month",
         "followup_contacts_short",
@@ -56,6 +58,12 @@ class SteeringStats:
         self.warmup = warmup
         self.caseworkers = caseworkers
         self.max_gap = dict.fromkeys(self.groups, 0.0)
+        self.directives = dict.fromkeys(INDICATORS, 0)
+        """Directives after the warm-up, by the indicator they were for."""
+
+    def directive(self, indicator: str, now: float) -> None:
+        if now >= self.warmup:
+            self.directives[indicator] += 1
 
     def session(self, user: User, now: float, table: DailyTable, month: int) -> None:
         """A substantive session starts."""
@@ -94,6 +102,7 @@ class SteeringStats:
         changes = table.measured_sum(PLAN_CHANGES, rows)
         out: dict[str, float | None] = {
             "directives_issued": table.measured_sum(DIRECTIVES, rows),
+            **{f"directives_{i}": n for i, n in self.directives.items()},
             "followup_sessions_cancelled": table.measured_sum(CANCELLED, rows),
             "plan_changes_per_caseworker_month": changes / cw_months if cw_months > 0 else None,
             "followup_contacts_short": table.measured_sum(SHORT_CONTACTS, rows),

@@ -234,6 +234,7 @@ class Management:
             # a follow-up figure keeps them (its short contacts come on top)
             self.meetings.direct(chosen, days)
         self.rec.count_today(DIRECTIVES)
+        self.rec.directive(proj.indicator, now)
         self._plan_changes(k)
         if proj.indicator == "followup_contact_rate" and gaming.short_contacts:
             shortfall = (proj.target - proj.value) * len(self.caseload.users)
