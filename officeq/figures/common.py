@@ -26,9 +26,11 @@ COLUMN_LABELS = {
     "work_followup_caseload": "follow-up caseload (users)",
     "staff_admin_share": "admin share of the day (%)",
     "staff_absence_rate": "sickness absence (% of days)",
+    "work_income_support_process_documentation_share": "applications needing more documents",
 }
 METRIC_LABELS = {
     "inquiry_sla_hit_rate": "48-hour SLA hit rate (%)",
+    "income_support_decision_days_mean": "income-support decision time, mean (days)",
     "followup_backlog_mean": "follow-up backlog, mean overdue users",
     "followup_backlog_end": "follow-up backlog at end (overdue users)",
     "income_support_on_time_rate": "income-support decisions on time (%)",
