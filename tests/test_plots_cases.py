@@ -99,7 +99,9 @@ def test_sweep_figure_draws_mean_and_p90_per_series(folders: dict[str, Path]) ->
     sweep = load_results(folders["sweep"])
     fig = make_figure(sweep, "decision_times")
     (ax,) = fig.axes
-    means = {str(ln.get_gid()): ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("mean:")}
+    means = {
+        str(ln.get_gid()): ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("mean:")
+    }
     assert len(means) == 2  # one per value of the other swept column
     summary = sweep.summary
     assert summary is not None
@@ -113,7 +115,7 @@ def test_sweep_figure_draws_mean_and_p90_per_series(folders: dict[str, Path]) ->
 
 
 def test_refusals_name_what_is_missing(folders: dict[str, Path]) -> None:
-    with pytest.raises(ResultsError, match="decision_times.csv"):
+    with pytest.raises(ResultsError, match=r"decision_times\.csv"):
         make_figure(load_results(folders["old"]), "decision_times")
     empty = pd.DataFrame(
         {"application": ["regular"], "days_from": [0], "days_to": [1], "decisions": [0]}
