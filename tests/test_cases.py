@@ -278,3 +278,19 @@ def test_bad_process_fields_are_named(tmp_path: Path, text: str, field: str) -> 
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert field in str(err.value)
+
+
+def test_directives_by_indicator_add_up() -> None:
+    """Every directive is counted once, under the indicator it was for."""
+    cfg = load_config(
+        ROOT / "configs" / "regimes" / "strong_targets.yaml",
+        ("staff.caseworkers=14",),
+        horizon_days=150,
+        warmup_days=30,
+    )
+    s = run(cfg).summary
+    per_indicator = [
+        v for k, v in s.items() if k.startswith("directives_") and k != "directives_issued"
+    ]
+    assert len(per_indicator) == 4
+    assert sum(per_indicator) == s["directives_issued"] > 0
