@@ -156,3 +156,23 @@ def test_gaming_in_the_booked_office_inflates_the_indicator_and_costs_meetings()
     assert diff(gaming, honest, "indicator_followup_users").low > 0
     assert diff(gaming, honest, "followup_sessions_cancelled").low > 0
     assert all(s["indicator_substantive_ratio"] > 1 for s in gaming)
+
+
+def test_a_decisions_figure_the_office_cannot_reach_cancels_meetings_for_nothing() -> None:
+    """Issue 13, at normal staffing (17 caseworkers): with income support as a case of
+    steps, about 9% of decisions come after 21 days because of the user's time
+    (documents, a meeting booked ahead), so 'decisions on time' lags its 95% target
+    whatever the office does. Strong targets direct caseworkers to it (none with
+    one-touch applications), cancel their meetings and raise the specially adapted
+    backlog, while decisions on time do not improve on few_targets'."""
+    at_17 = ("staff.caseworkers=17",)
+    strong, few = summaries(STRONG, at_17), summaries(FEW, at_17)
+    one_touch = summaries(STRONG, (*at_17, "work.income_support.process=null"))
+    directed = diff(strong, one_touch, "directives_income_support_on_time_rate")
+    assert directed.low > 0, directed
+    cancelled = diff(strong, one_touch, "followup_sessions_cancelled")
+    assert cancelled.low > 0, cancelled
+    backlog = diff(strong, few, "followup_backlog_mean_specially_adapted")
+    assert backlog.low > 0, backlog
+    gain = diff(strong, few, "income_support_on_time_rate")
+    assert gain.high < 0.01, gain  # not even one point better
