@@ -62,9 +62,15 @@ def test_run_plots_draw_queues_and_backlog(tmp_path: Path) -> None:
         "run", str(BASELINE), "--days", "30", "--warmup-days", "5", "--out", str(out), "--plots"
     )
     assert result.exit_code == 0, result.output
-    for name in ("overview.png", "backlog.png", "scorecard.png"):
+    for name in ("overview.png", "backlog.png", "scorecard.png", "decision_times.png"):
         assert (out / name).read_bytes().startswith(b"\x89PNG")
     assert cli("run", str(BASELINE), "--days", "5", "--plots").exit_code == 2
+    # no applications, no decision-time figure (and no failure for want of one)
+    none = tmp_path / "none"
+    set_none = ("--set", "work.income_support.arrivals_per_day=0")
+    args = ("--days", "30", "--warmup-days", "5", *set_none, "--out", str(none), "--plots")
+    assert cli("run", str(BASELINE), *args).exit_code == 0
+    assert (none / "overview.png").exists() and not (none / "decision_times.png").exists()
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,10 @@ def plot(
 
     Args:
         result: a run, a sweep, a staffing answer, or a results folder.
-        kind: ``overview``, ``backlog``, ``scorecard``, ``steering``, ``caseworkers``
-            (one run); ``frontier``, ``staffing``, ``heatmap``, ``backlog``, ``scorecard``,
-            ``spread``, ``gaps`` (a sweep; ``frontier`` and ``staffing`` also for a
-            staffing answer).
+        kind: ``overview``, ``backlog``, ``scorecard``, ``steering``, ``caseworkers``,
+            ``decision_times`` (one run); ``frontier``, ``staffing``, ``heatmap``,
+            ``backlog``, ``scorecard``, ``spread``, ``gaps``, ``decision_times`` (a sweep;
+            ``frontier`` and ``staffing`` also for a staffing answer).
         ax: draw into this matplotlib Axes (single-panel kinds only).
         options: ``metric``, ``target``, ``x``, ``y``, ``by_group`` as on the command line
             (for ``gaps``, ``metric`` is the need group, or ``all``).

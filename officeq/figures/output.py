@@ -23,12 +23,16 @@ def write_figure(fig: Figure, path: str | Path) -> Path:
 
 
 def run_figures(results: Results, folder: Path, steering: bool) -> list[str]:
-    """Draw every kind that fits one run (``steering`` too when it steers) as PNGs
+    """Draw every kind that fits one run (``steering`` too when it steers, and
+    ``decision_times`` when income support was decided) as PNGs
     into ``folder`` (a folder being built); the names written."""
     from officeq.figures.kinds import make_figure
 
     names = []
-    for kind in (*RUN_KINDS, "steering") if steering else RUN_KINDS:
+    kinds = (*RUN_KINDS, "steering") if steering else RUN_KINDS
+    if (results.run_summary or {}).get("income_support_decided"):
+        kinds = (*kinds, "decision_times")
+    for kind in kinds:
         _save(make_figure(results, kind), folder / f"{kind}.png", "png")
         names.append(f"{kind}.png")
     return names
