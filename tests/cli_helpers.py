@@ -1,10 +1,17 @@
-"""Running ``officeq`` commands in-process in tests, with stderr kept apart."""
+"""Helpers for the tests: ``officeq`` commands in-process (stderr kept apart) and in
+parallel subprocesses, and configs with fields replaced."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
 from officeq.cli import main
+from officeq.config.schema import Config
 
 
 def runner() -> CliRunner:
@@ -18,3 +25,29 @@ def runner() -> CliRunner:
 def invoke(*args: object) -> Result:
     """``officeq ARGS...`` (each argument made a string)."""
     return runner().invoke(main, [str(a) for a in args])
+
+
+def run_commands(cmds: list[list[str]], logs: Path, timeout: float = 300) -> None:
+    """Run ``python -m officeq CMD`` for every command at once (logs in ``logs``) and
+    assert each succeeded."""
+    files = [(logs / f"log{i}.txt").open("w") for i in range(len(cmds))]
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "officeq", *c], stdout=f, stderr=f)
+        for c, f in zip(cmds, files, strict=True)
+    ]
+    for p, f in zip(procs, files, strict=True):
+        code = p.wait(timeout=timeout)
+        f.close()
+        assert code == 0, Path(f.name).read_text()
+
+
+def with_(cfg: Config, **paths: Any) -> Config:
+    """``cfg`` with dotted fields replaced (``work__followup__assignment="own"``)."""
+    data = cfg.model_dump()
+    for path, value in paths.items():
+        *parents, last = path.split("__")
+        node = data
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    return Config.model_validate(data)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_helpers import with_
 
 from officeq.config.loading import ConfigError, load_config
 from officeq.config.schema import Config
@@ -40,18 +41,6 @@ from officeq.validation.stats import t_interval
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
 VALIDATION = ROOT / "configs" / "validation"
-
-
-def with_(cfg: Config, **paths: Any) -> Config:
-    """``cfg`` with dotted fields replaced (``work__income_support__urgent_share=0``)."""
-    data = cfg.model_dump()
-    for path, value in paths.items():
-        *parents, last = path.split("__")
-        node = data
-        for p in parents:
-            node = node[p]
-        node[last] = value
-    return Config.model_validate(data)
 
 
 # --- against theory ----------------------------------------------------------------

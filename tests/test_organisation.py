@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_helpers import with_
 from scipy import stats
 
 from officeq.config.loading import load_config
@@ -31,18 +32,6 @@ from officeq.validation.checks import check_finite_source, check_own_caseloads, 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
 OWN = ROOT / "configs" / "validation" / "own_caseloads.yaml"
-
-
-def with_(cfg: Config, **paths: Any) -> Config:
-    """``cfg`` with dotted fields replaced (``work__followup__assignment="own"``)."""
-    data = cfg.model_dump()
-    for path, value in paths.items():
-        *parents, last = path.split("__")
-        node = data
-        for p in parents:
-            node = node[p]
-        node[last] = value
-    return Config.model_validate(data)
 
 
 class Tracing(Recorder):

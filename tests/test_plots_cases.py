@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, run_commands
 
 from officeq.experiments.folders import Results, ResultsError, load_results
 from officeq.figures import cases as plots_cases
@@ -41,15 +39,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["sweep", str(spec), "--workers", "1", "--out", str(tmp / "sweep")],
         ["run", str(BASELINE), "--days", "120", "--warmup-days", "20", "--out", str(tmp / "run")],
     ]
-    logs = [(tmp / f"log{i}.txt").open("w") for i in range(len(cmds))]
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "officeq", *c], stdout=log, stderr=log)
-        for c, log in zip(cmds, logs, strict=True)
-    ]
-    for p, log in zip(procs, logs, strict=True):
-        code = p.wait(timeout=300)
-        log.close()
-        assert code == 0, Path(log.name).read_text()
+    run_commands(cmds, tmp)
     old = tmp / "old"
     shutil.copytree(tmp / "run", old)
     (old / "decision_times.csv").unlink()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, run_commands
 from matplotlib.figure import Figure
 
 import officeq
@@ -53,15 +51,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["run", str(BASELINE), *days, "--out", str(tmp / "run")],
         ["run", str(POOLED), *days, "--out", str(tmp / "pooled")],
     ]
-    logs = [(tmp / f"log{i}.txt").open("w") for i in range(len(cmds))]
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "officeq", *c], stdout=log, stderr=log)
-        for c, log in zip(cmds, logs, strict=True)
-    ]
-    for p, log in zip(procs, logs, strict=True):
-        code = p.wait(timeout=180)
-        log.close()
-        assert code == 0, Path(log.name).read_text()
+    run_commands(cmds, tmp)
     old = tmp / "old"
     shutil.copytree(tmp / "run", old)
     (old / "caseworkers.csv").unlink()
