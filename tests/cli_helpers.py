@@ -3,6 +3,8 @@ parallel subprocesses, and configs with fields replaced."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +53,14 @@ def with_(cfg: Config, **paths: Any) -> Config:
             node = node[p]
         node[last] = value
     return Config.model_validate(data)
+
+
+def older_run(run: Path, dest: Path, missing: str) -> Path:
+    """A copy of run folder ``run`` at ``dest`` as an older officeq wrote it: without
+    the file ``missing``, in the folder and in its manifest."""
+    shutil.copytree(run, dest)
+    (dest / missing).unlink()
+    manifest = json.loads((dest / "manifest.json").read_text())
+    del manifest["files"][missing]
+    (dest / "manifest.json").write_text(json.dumps(manifest))
+    return dest

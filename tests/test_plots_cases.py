@@ -3,14 +3,12 @@ run and sweep folders."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke, run_commands
+from cli_helpers import invoke, older_run, run_commands
 
 from officeq.experiments.folders import Results, ResultsError, load_results
 from officeq.figures import cases as plots_cases
@@ -40,12 +38,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["run", str(BASELINE), "--days", "120", "--warmup-days", "20", "--out", str(tmp / "run")],
     ]
     run_commands(cmds, tmp)
-    old = tmp / "old"
-    shutil.copytree(tmp / "run", old)
-    (old / "decision_times.csv").unlink()
-    manifest = json.loads((old / "manifest.json").read_text())
-    del manifest["files"]["decision_times.csv"]
-    (old / "manifest.json").write_text(json.dumps(manifest))
+    old = older_run(tmp / "run", tmp / "old", "decision_times.csv")
     return {"sweep": tmp / "sweep", "run": tmp / "run", "old": old}
 
 

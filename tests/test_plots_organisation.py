@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke, run_commands
+from cli_helpers import invoke, older_run, run_commands
 from matplotlib.figure import Figure
 
 import officeq
@@ -52,12 +50,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["run", str(POOLED), *days, "--out", str(tmp / "pooled")],
     ]
     run_commands(cmds, tmp)
-    old = tmp / "old"
-    shutil.copytree(tmp / "run", old)
-    (old / "caseworkers.csv").unlink()
-    manifest = json.loads((old / "manifest.json").read_text())
-    del manifest["files"]["caseworkers.csv"]
-    (old / "manifest.json").write_text(json.dumps(manifest))
+    old = older_run(tmp / "run", tmp / "old", "caseworkers.csv")
     return {"sweep": tmp / "sweep", "run": tmp / "run", "pooled": tmp / "pooled", "old": old}
 
 

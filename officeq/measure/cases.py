@@ -10,6 +10,8 @@ open cases and those waiting on the user are levels over time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from officeq.measure.levels import Level, LogHistogram
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.tasks import INCOME_SUPPORT, INCOME_SUPPORT_URGENT
@@ -48,8 +50,6 @@ class CaseStats:
         """Decision times in days."""
         self.by_day: dict[str, list[int]] = {q: [] for q in CLASSES.values()}
         """Decisions by whole days from receipt (at most the run's length in days)."""
-        self.decided = dict.fromkeys(CLASSES.values(), 0)
-        self.days = dict.fromkeys(CLASSES.values(), 0.0)
         self.user_days = 0.0
         self.touches = 0
         self.handling_hours = 0.0
@@ -72,8 +72,6 @@ class CaseStats:
         if now < self.warmup:
             return
         days = (now - receipt) / HOURS_PER_DAY
-        self.decided[queue] += 1
-        self.days[queue] += days
         self.hist[queue].add(days)
         counts, i = self.by_day[queue], int(days)
         if i >= len(counts):
@@ -91,17 +89,22 @@ class CaseStats:
         self.open.mark(now)
         self.with_user.mark(now)
 
-    def summary(self, now: float) -> dict[str, float | None]:
-        """The values of :func:`case_keys`."""
-        n = sum(self.decided.values())
+    def summary(
+        self, now: float, decided: Mapping[str, tuple[int, float]]
+    ) -> dict[str, float | None]:
+        """The values of :func:`case_keys`; ``decided``: per queue, the decisions after the
+        warm-up and the sum of their hours from receipt (the recorder's class counts)."""
+        n = sum(k for k, _ in decided.values())
         span = now - self.warmup
         both = self.hist[INCOME_SUPPORT].merged(self.hist[INCOME_SUPPORT_URGENT])
         out: dict[str, float | None] = {"income_support_decision_days_p90": both.quantile(0.9)}
         for name, q in CLASSES.items():
-            k = self.decided[q]
-            out[f"income_support_{name}_decision_days_mean"] = self.days[q] / k if k else None
+            k, hours = decided[q]
+            out[f"income_support_{name}_decision_days_mean"] = (
+                hours / HOURS_PER_DAY / k if k else None
+            )
             out[f"income_support_{name}_decision_days_p90"] = self.hist[q].quantile(0.9)
-        total_days = sum(self.days.values())
+        total_days = sum(hours for _, hours in decided.values()) / HOURS_PER_DAY
         out["income_support_office_days_mean"] = (total_days - self.user_days) / n if n else None
         out["income_support_waiting_on_user_days_mean"] = self.user_days / n if n else None
         out["income_support_touches_mean"] = self.touches / n if n else None

@@ -105,7 +105,13 @@ def summarise(
         "income_support_decision_days_mean": _mean(
             (urg.response_sum + reg.response_sum) / HOURS_PER_DAY, is_done
         ),
-        **rec.cases.summary(now),
+        **rec.cases.summary(
+            now,
+            {
+                INCOME_SUPPORT_URGENT: (urg.done, urg.response_sum),
+                INCOME_SUPPORT: (reg.done, reg.response_sum),
+            },
+        ),
         "followup_caseload_mean": _ratio(
             sum(lv.measured(now) for lv in rec.caseload.values()), span
         ),

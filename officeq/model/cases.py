@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
 import simpy
 
 from officeq.config.distributions import Fixed
@@ -29,7 +28,7 @@ from officeq.config.income_support import rounds_of
 from officeq.config.schema import IncomeSupportConfig
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import Recorder
-from officeq.model.sampling import BlockSampler
+from officeq.model.sampling import BlockSampler, Unit
 from officeq.model.streams import Streams
 from officeq.model.tasks import (
     DECISION,
@@ -45,13 +44,6 @@ from officeq.model.tasks import (
     Case,
     Task,
 )
-
-
-class _Unit:
-    """Uniform(0, 1) draws for Bernoulli flags."""
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.random(n)
 
 
 def _skipped(dist: object) -> bool:
@@ -91,26 +83,22 @@ class Cases:
         )
         self.skip = tuple(_skipped(x) for x in dists)
         self.minutes = tuple(
-            BlockSampler(
-                x, np.random.default_rng(streams.sequence("income_support.steps", i)), 1 / 60
-            )
+            BlockSampler(x, streams.rng("income_support.steps", i), 1 / 60)
             for i, x in enumerate(dists)
         )
-        flags = np.random.default_rng(streams.sequence("income_support.case", 0))
-        self.flag = BlockSampler(_Unit(), flags)
-        self.urgent = BlockSampler(_Unit(), streams.rng("income_support.urgent"))
+        flags = streams.rng("income_support.case", 0)
+        self.flag = BlockSampler(Unit(), flags)
+        self.urgent = BlockSampler(Unit(), streams.rng("income_support.urgent"))
         self.reply = BlockSampler(
             d.reply_days,
-            np.random.default_rng(streams.sequence("income_support.case", 1)),
+            streams.rng("income_support.case", 1),
             HOURS_PER_DAY,
         )
-        self.rounds = BlockSampler(
-            d.rounds, np.random.default_rng(streams.sequence("income_support.case", 2))
-        )
+        self.rounds = BlockSampler(d.rounds, streams.rng("income_support.case", 2))
         self.lead = (
             BlockSampler(
                 p.first_meeting_lead_days,
-                np.random.default_rng(streams.sequence("income_support.case", 3)),
+                streams.rng("income_support.case", 3),
                 HOURS_PER_DAY,
             )
             if booked

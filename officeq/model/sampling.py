@@ -69,3 +69,10 @@ class BlockSampler:
         value = self._buf[self._i]
         self._i += 1
         return value
+
+
+class Unit:
+    """Uniform(0, 1) draws for Bernoulli flags (a distribution for :class:`BlockSampler`)."""
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.random(n)

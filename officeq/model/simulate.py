@@ -27,7 +27,7 @@ from officeq.model.office import Caseworker, Office, caseworker
 from officeq.model.organise import Organisation
 from officeq.model.overtime import OvertimeLedger
 from officeq.model.policies import booked, build_policy, queue_keys
-from officeq.model.sampling import BlockSampler
+from officeq.model.sampling import BlockSampler, Unit
 from officeq.model.staff import absence_days, segments
 from officeq.model.steering import steered_policy
 from officeq.model.streams import Streams
@@ -191,7 +191,7 @@ class Simulation:
         durations = BlockSampler(
             inc.duration_minutes, self.streams.rng("income_support.durations"), 1 / 60
         )
-        urgent = BlockSampler(_Unit(), self.streams.rng("income_support.urgent"))
+        urgent = BlockSampler(Unit(), self.streams.rng("income_support.urgent"))
         regular_h = inc.deadline_days * HOURS_PER_DAY
         urgent_h, share = inc.urgent_deadline_hours, inc.urgent_share
 
@@ -302,10 +302,3 @@ class _CaseSource(_ArrivalSource):
     def _arrive(self, event: simpy.Event) -> None:
         self.receive(self.t)
         self._next()
-
-
-class _Unit:
-    """Uniform(0, 1) draws for Bernoulli flags."""
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.random(n)
