@@ -1,7 +1,7 @@
 """The layout's rules: rooms by role, one-way flow, no import circles, small modules.
 
-The rooms, in the order data flows: config -> model -> measure -> validation
--> experiments -> figures -> api -> cli. A module may import its own room and
+The rooms, in the order data flows: config -> model -> measure -> data ->
+validation -> experiments -> figures -> api -> cli. A module may import its own room and
 the rooms before it, never one after (function-level imports included). The
 model and the ``--help`` path import none of the heavy libraries.
 """
@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "officeq"
-ROOMS = ("config", "model", "measure", "validation", "experiments", "figures", "api", "cli")
+ROOMS = (
+    "config",
+    "model",
+    "measure",
+    "data",
+    "validation",
+    "experiments",
+    "figures",
+    "api",
+    "cli",
+)
 HEAVY = ("pandas", "matplotlib", "seaborn", "pyarrow", "dask", "distributed", "scipy.stats")
 MAX_LINES = 400
 
