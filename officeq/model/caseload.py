@@ -167,7 +167,7 @@ class Caseload:
         if known is None:
             self._schedule_due(user, first_due)
         else:
-            self._schedule_due(user, first_due, known.next_meeting, overdue=True)
+            self._schedule_due(user, first_due, known, overdue=True)
 
     # --- outcomes: exit to work as an accumulated hazard -----------------------------
     def _work_rates(self, user: User) -> tuple[float, float]:
@@ -239,27 +239,27 @@ class Caseload:
 
     # --- events ------------------------------------------------------------------
     def _schedule_due(
-        self, user: User, delay: float, meeting: float = math.nan, overdue: bool = False
+        self, user: User, delay: float, known: UserState | None = None, overdue: bool = False
     ) -> None:
         """Set ``user``'s next due date ``delay`` hours ahead; the session's length is
         drawn now, and with appointments the meeting is booked now (at ``meeting``
         when it is known). ``overdue``: a negative delay is a due date in the past."""
         now = self.env.now
-        beyond = now + delay >= self.horizon
-        if beyond and self.meetings is None:
-            return
+        beyond = now + delay >= self.horizon  # set (a snapshot reads it), not scheduled
         g = self.groups[user.group]
         minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        if known is not None and not math.isnan(known.session_minutes):
+            minutes = known.session_minutes
         due = now + (delay if overdue else max(delay, 0.0))
         task = Task(FOLLOWUP, self._queue[user.group], due, math.inf, minutes / 60.0, user)
         user.next = task
         if self.meetings is not None:
             # booked even past the horizon: the booking draws from the shared lead
             # stream, so a longer run must make it too to repeat a shorter one
-            if math.isnan(meeting):
+            if known is None or math.isnan(known.next_meeting):
                 self.meetings.book(user, task, due)
             else:
-                self.meetings.book_at(user, task, meeting)
+                self.meetings.book_at(user, task, known.next_meeting)
         if beyond:
             return
         if delay <= 0:

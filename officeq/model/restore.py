@@ -64,6 +64,7 @@ def _user(user: User, t: float) -> UserState:
         last_session=user.last_session - t if user.last_session != user.joined else math.nan,
         next_due=task.arrival - t if task is not None else math.nan,
         next_meeting=meeting.start - t if meeting is not None else math.nan,  # type: ignore[attr-defined]
+        session_minutes=task.duration * 60 if task is not None else math.nan,
     )
 
 

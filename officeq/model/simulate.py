@@ -178,10 +178,10 @@ class Simulation:
         self.present = np.zeros(self.days, dtype=int)
         self.absent: list[np.ndarray] = []
         for i in range(s.caseworkers):
-            absent = absence_days(s, self.streams.rng("absence", i), self.days)
-            start = self.start
-            if start is not None and i < len(start.absent_until):
-                absent[: start.absent_until[i] + 1] = True  # an absence running at the start
+            known = None  # from a snapshot: absent until a day, or present
+            if self.start is not None and i < len(self.start.absent_until):
+                known = self.start.absent_until[i]
+            absent = absence_days(s, self.streams.rng("absence", i), self.days, known)
             self.absent.append(absent)
             for d in range(self.days):
                 if self.cal.is_open_day(d) and not absent[d]:

@@ -26,9 +26,15 @@ from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 GOLDEN = 0.6180339887498949
 
 
-def absence_days(cfg: StaffConfig, rng: np.random.Generator, days: int) -> np.ndarray:
-    """Boolean array: is the caseworker absent on each calendar day?"""
+def absence_days(
+    cfg: StaffConfig, rng: np.random.Generator, days: int, known: int | None = None
+) -> np.ndarray:
+    """Boolean array: is the caseworker absent on each calendar day? ``known``: the
+    caseworker is known to be absent up to this day and present after it (-1: present
+    from day 0); None: the first day is drawn like any other."""
     out = np.zeros(days, dtype=bool)
+    if known is not None:
+        out[: known + 1] = True
     share = cfg.absence_rate
     if share <= 0 or days <= 0:
         return out
@@ -36,6 +42,8 @@ def absence_days(cfg: StaffConfig, rng: np.random.Generator, days: int) -> np.nd
     mean_present = mean_absent * (1 - share) / share
     absent = rng.random() < share
     d = 0
+    if known is not None:
+        absent, d = False, known + 1
     # spells alternate; geometric lengths (>= 1 day) keep the chain memoryless
     while d < days:
         mean = mean_absent if absent else mean_present
