@@ -18,6 +18,7 @@ SMALL = [
     "work.followup.caseload=350",
 ]
 D, WEEKS = 42, 8
+SETS = [w for s in SMALL for w in ("--set", s)]
 
 
 def test_weekly_values_are_end_of_week_levels_and_weekly_shares() -> None:
@@ -71,7 +72,7 @@ def test_the_band_covers_the_continued_run_about_as_often_as_it_says() -> None:
 
 
 def test_forecast_command_writes_a_table_and_a_fan_chart(tmp_path) -> None:
-    base = ["run", "configs/baseline.yaml", *sum((["--set", s] for s in SMALL), [])]
+    base = ["run", "configs/baseline.yaml", *SETS]
     res = invoke(*base, "--days", "60", "--warmup-days", "0", "--snapshot-at", "40")
     assert res.exit_code == 2  # --snapshot-at needs --out
     res = invoke(*base, "--days", "60", "--warmup-days", "0", "--snapshot-at", "40",
@@ -80,7 +81,7 @@ def test_forecast_command_writes_a_table_and_a_fan_chart(tmp_path) -> None:
     snap, events = tmp_path / "run" / "snapshot", tmp_path / "run" / "events.parquet"
     args = ["forecast", "configs/baseline.yaml", "--from", snap, "--weeks", "3"]
     args += ["--replications", "4", "--workers", "1", "--history", events]
-    args += sum((["--set", s] for s in SMALL), [])
+    args += SETS
     res = invoke(*args, "--compare", "one more: --set staff.caseworkers=7", "--out", tmp_path / "f")
     assert res.exit_code == 0, res.output
     table = pd.read_csv(tmp_path / "f" / "forecast.csv")
