@@ -242,8 +242,9 @@ def resolve_plan(cfg: Any, validate: Callable[[dict[str, Any]], Any], days: int)
     naming the change's field."""
     _check_paths(cfg)
     base = cfg.model_dump(mode="json", exclude={"changes"})
-    out = []
+    out: list[tuple[int, Any]] = []
     last: dict[str, Any] = {}
+    start = validate(_copy(base))
     for day in plan_days(cfg.changes, cfg.start_date):
         values = values_on(cfg.changes, cfg.start_date, day)
         if values == last:
@@ -266,7 +267,8 @@ def resolve_plan(cfg: Any, validate: Callable[[dict[str, Any]], Any], days: int)
             raise _error(_culprit(cfg, day, loc), f"{msg} (on {day_date(cfg, day)})") from None
         if day_cfg.steering.active != cfg.steering.active:
             raise _error(_culprit(cfg, day, "steering"), "steering cannot be switched off mid-run")
-        if day < days:
+        previous = out[-1][1] if out else start
+        if day < days and day_cfg != previous:
             out.append((day, day_cfg))
     return tuple(out)
 

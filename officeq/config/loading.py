@@ -135,7 +135,10 @@ def apply_overrides(
         node: Any = out
         parts = path.split(".")
         for i, part in enumerate(parts[:-1]):
-            child = _item(node, part, source, path) if isinstance(node, list) else node.get(part)
+            if isinstance(node, list):
+                child = _item(node, part, source, path, ".".join(parts[:i]))
+            else:
+                child = node.get(part)
             if child is None:
                 child = node[part] = {}
             elif not isinstance(child, dict | list):
@@ -144,18 +147,20 @@ def apply_overrides(
                 )
             node = child
         if isinstance(node, list):
-            _item(node, parts[-1], source, path)
+            _item(node, parts[-1], source, path, ".".join(parts[:-1]))
             node[int(parts[-1])] = value
         else:
             node[parts[-1]] = value
     return out
 
 
-def _item(items: list[Any], part: str, source: str, path: str) -> Any:
+def _item(items: list[Any], part: str, source: str, path: str, where: str) -> Any:
     """``items[part]`` for a list index in a dotted path (``changes.0.from``)."""
     if not part.isdigit() or int(part) >= len(items):
         raise ConfigError(
-            source, f"--set {path}", f"{part!r} is not an index of a list of {len(items)}"
+            source,
+            f"--set {path}",
+            f"{where} is a list of {len(items)}: {part!r} is not an index of it",
         )
     return items[int(part)]
 
