@@ -103,8 +103,9 @@ class Caseload:
         else:
             self.restore(users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
+        self._arrivals_proc: simpy.Process | None = None
         if sum(rates) > 0:
-            env.process(self._arrivals(rates))
+            self._arrivals_proc = env.process(self._arrivals(rates))
 
     # --- users ---------------------------------------------------------------
     def _exit_rate(self, g: FollowupGroup) -> float:
@@ -228,14 +229,29 @@ class Caseload:
 
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
-        total = sum(rates)
         names = list(self.groups)
-        probs = np.asarray(rates) / total
-        while True:
-            yield self.env.timeout(rng.exponential(1.0 / total))
-            group = names[int(rng.choice(len(names), p=probs))]
-            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-            self._add(group, seed, exit_u, work_u, self.first_due, False)
+        while True:  # a Poisson stream; a new rate (an interrupt) restarts it, memoryless
+            total = sum(rates)
+            probs = np.asarray(rates) / total if total > 0 else None
+            try:
+                while True:
+                    if probs is None:
+                        yield self.env.event()  # no new users until the rate changes
+                    yield self.env.timeout(rng.exponential(1.0 / total))
+                    group = names[int(rng.choice(len(names), p=probs))]
+                    seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+                    self._add(group, seed, exit_u, work_u, self.first_due, False)
+            except simpy.Interrupt as change:
+                rates = change.cause
+
+    def set_new_users(self, per_year: float | None) -> None:
+        """From now on new users join at ``per_year`` (None: replacing exits)."""
+        self.cfg = self.cfg.model_copy(update={"new_users_per_year": per_year})
+        rates = self._new_user_rates()
+        if self._arrivals_proc is not None:
+            self._arrivals_proc.interrupt(rates)
+        elif sum(rates) > 0:
+            self._arrivals_proc = self.env.process(self._arrivals(rates))
 
     # --- events ------------------------------------------------------------------
     def _schedule_due(
@@ -357,10 +373,10 @@ class Caseload:
                 self.rec.unassigned_change(-1, now)
             taken = self.owners.leave(user)
             if taken is not None:
-                self._taken_on(taken, now)
+                self.taken_on(taken, now)
 
     # --- own caseloads -------------------------------------------------------------
-    def _taken_on(self, user: User, now: float) -> None:
+    def taken_on(self, user: User, now: float) -> None:
         """An unassigned user gets an owner: their waiting (or next) session moves to them."""
         self.rec.unassigned_change(-1, now)
         user.away_mark = self.away_days[user.owner]

@@ -15,7 +15,7 @@ absences of the others unchanged (common random numbers).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,19 +108,22 @@ def segments(
     absent: np.ndarray,
     days: int,
     meetings: bool = False,
+    staff_on: Callable[[int], StaffConfig] | None = None,
 ) -> Iterator[Segment]:
     """The client-work segments of caseworker ``index`` over ``days`` days.
 
     Segments that touch (an always-open office with no admin) are merged, so a
     caseworker in a 24/7 office has one segment for the whole run and no daily
-    events.
+    events. ``staff_on``: the staff config of each day (a plan over time), else ``cfg``.
     """
     offset = admin_offset(index, meetings)
     pending: Segment | None = None
     for d in range(days):
         if not cal.is_open_day(d) or absent[d]:
             continue
-        for start, end, admin_before, seg_closes, close, after in day_parts(cal, cfg, d, offset):
+        for start, end, admin_before, seg_closes, close, after in day_parts(
+            cal, cfg if staff_on is None else staff_on(d), d, offset
+        ):
             if pending is not None and pending.end == start and admin_before == 0:
                 pending = Segment(
                     pending.start, end, pending.admin_before, seg_closes, close, after
