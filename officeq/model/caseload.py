@@ -8,14 +8,11 @@ backlog). After a session the next due date is the session end plus a fresh
 interval. Users leave (to work, or otherwise) at their group's rates; new
 users arrive and are due for a first meeting at once.
 
-With ``outcomes.session_effect`` > 0 a user's exit-to-work rate rises for
-``effect_days`` after each substantive session: each user draws the hazard
-they must accumulate before leaving for work (an Exp(1) amount, from the
-user's own uniform, so the same user in every scenario), and the exit time
-is recomputed whenever the rate changes. With ``failure_demand`` on, an
-overdue user past the grace period sends inquiries as a Poisson stream until
-seen; with booked meetings only a user whose meeting the office cancelled
-chases (one with a date waits for it).
+With ``outcomes.session_effect`` > 0 the exit-to-work rate rises for
+``effect_days`` after each session (each user draws the Exp(1) hazard to
+accumulate before leaving). With ``failure_demand`` on, an overdue user past the
+grace period sends inquiries until seen (with meetings: only if the office
+cancelled theirs).
 
 Due dates and exits are SimPy timeouts with a callback: no process per user.
 """
@@ -33,6 +30,7 @@ import simpy
 from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
+from officeq.model.restore import restore_users
 from officeq.model.sampling import residual_sample
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
@@ -73,7 +71,8 @@ class Caseload:
         appointments: Appointments | None = None,
         users: Iterable[UserState] | None = None,
     ) -> None:
-        """``users``: the caseload of a snapshot (:meth:`restore`); None: drawn."""
+        """``users``: the caseload of a snapshot (:func:`~officeq.model.restore.restore_users`);
+        None: drawn."""
         self.env = env
         self.owners = owners
         self.meetings = appointments
@@ -101,7 +100,7 @@ class Caseload:
         if users is None:
             self._populate(streams.rng("caseload.initial"))
         else:
-            self.restore(users, streams.rng("caseload.initial"))
+            restore_users(self, users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
         self._arrivals_proc: simpy.Process | None = None
         if sum(rates) > 0:
@@ -121,7 +120,7 @@ class Caseload:
             per_year = [self.cfg.new_users_per_year * g.share for g in self.groups.values()]
         return [r / HOURS_PER_YEAR for r in per_year]
 
-    def _add(
+    def add_user(
         self,
         group: str,
         seed: int,
@@ -211,21 +210,7 @@ class Caseload:
             exit_u, work_u = rng.random(n), rng.random(n)
             first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
             for i in range(n):
-                self._add(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
-
-    def restore(self, users: Iterable[UserState], rng: np.random.Generator) -> None:
-        """Put the users of a snapshot on the caseload, with their owners, due dates
-        and booked meetings; what the snapshot does not say (their exit times, the
-        next due date of a user without one) is drawn from ``rng``."""
-        for known in users:
-            g = self.groups[known.group]
-            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-            due = known.next_due
-            if math.isnan(due):
-                due = float(residual_sample(g.interval_days, rng, 1)[0]) * HOURS_PER_DAY
-            self._next_id = known.id
-            self._add(known.group, seed, exit_u, work_u, due, True, known)
-        self._next_id = max(self.users, default=-1) + 1
+                self.add_user(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
 
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
@@ -240,7 +225,7 @@ class Caseload:
                     yield self.env.timeout(rng.exponential(1.0 / total))
                     group = names[int(rng.choice(len(names), p=probs))]
                     seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-                    self._add(group, seed, exit_u, work_u, self.first_due, False)
+                    self.add_user(group, seed, exit_u, work_u, self.first_due, False)
             except simpy.Interrupt as change:
                 rates = change.cause
 
