@@ -14,7 +14,7 @@ accumulate before leaving). With ``failure_demand`` on, an overdue user past the
 grace period sends inquiries until seen (with meetings: only if the office
 cancelled theirs).
 
-Due dates and exits are SimPy timeouts with a callback: no process per user.
+Due dates and exits are timeouts with a callback: no process per user.
 """
 
 from __future__ import annotations
@@ -71,8 +71,7 @@ class Caseload:
         appointments: Appointments | None = None,
         users: Iterable[UserState] | None = None,
     ) -> None:
-        """``users``: the caseload of a snapshot (:func:`~officeq.model.restore.restore_users`);
-        None: drawn."""
+        """``users``: a snapshot's caseload (:func:`restore_users`); None: drawn."""
         self.env = env
         self.owners = owners
         self.meetings = appointments
