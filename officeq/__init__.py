@@ -26,6 +26,8 @@ _API = {
     "sweep": "officeq.api",
     "staff": "officeq.api",
     "plot": "officeq.api",
+    "forecast": "officeq.api",
+    "ForecastResult": "officeq.api",
     "SweepResult": "officeq.api",
     "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
@@ -36,8 +38,10 @@ _API = {
 __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports them
+    from officeq.api import ForecastResult as ForecastResult
     from officeq.api import StaffingAnswer as StaffingAnswer
     from officeq.api import SweepResult as SweepResult
+    from officeq.api import forecast as forecast
     from officeq.api import load_config as load_config
     from officeq.api import plot as plot
     from officeq.api import run as run

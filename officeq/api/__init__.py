@@ -7,13 +7,16 @@ Five calls cover what the command line does:
 - :func:`run`: one office, one replication, as a :class:`~officeq.measure.run.RunResult`;
 - :func:`sweep`: an experiment spec over scenarios × replications, as a :class:`SweepResult`;
 - :func:`staff`: the fewest caseworkers meeting targets, as a :class:`StaffingAnswer`;
-- :func:`plot`: any figure of ``officeq plot``, as a matplotlib ``Figure``.
+- :func:`plot`: any figure of ``officeq plot``, as a matplotlib ``Figure``;
+- :func:`forecast`: replications from a snapshot, as a :class:`ForecastResult`
+  (``run(..., events=True, snapshot_at=DAY)`` gives the event log and the snapshot).
 
 Heavy libraries (pandas, matplotlib, dask) are imported inside the calls that
 need them. This room sits above figures and below the CLI in the flow.
 """
 
 from officeq.api.basics import ConfigLike, load_config, run
+from officeq.api.forecasting import ForecastResult, forecast
 from officeq.api.plotting import plot
 from officeq.api.staffing import StaffingAnswer, StaffingError, staff
 from officeq.api.sweeping import SweepError, SweepInterrupted, SweepResult, sweep
@@ -21,12 +24,14 @@ from officeq.measure.files import OutputError
 
 __all__ = [
     "ConfigLike",
+    "ForecastResult",
     "OutputError",
     "StaffingAnswer",
     "StaffingError",
     "SweepError",
     "SweepInterrupted",
     "SweepResult",
+    "forecast",
     "load_config",
     "plot",
     "run",

@@ -12,7 +12,7 @@ from officeq.cli.common import (
     console,
     err_console,
     fail,
-    load_from,
+    force_option,
     set_option,
     workers_option,
 )
@@ -60,6 +60,7 @@ def _compare(text: str) -> tuple[str, tuple[str, ...]]:
 @click.option("--history", metavar="EVENTS", help="Event log: the actual weeks before today.")
 @workers_option
 @click.option("--out", required=True, metavar="DIR", help="Folder for forecast.csv and .png.")
+@force_option
 def forecast_cmd(
     config: str,
     start_from: str,
@@ -71,11 +72,12 @@ def forecast_cmd(
     history: str | None,
     workers: int | None,
     out: str,
+    force: bool,
 ) -> None:
     """Forecast the office in CONFIG from a snapshot: weekly bands per metric."""
-    import os
-
+    from officeq.api.forecasting import forecast
     from officeq.cli.experiments import _Progress
+    from officeq.config.loading import ConfigError
     from officeq.data.tables import DataError
     from officeq.measure.output import OutputError, check_replaceable, write_folder
 
@@ -83,41 +85,32 @@ def forecast_cmd(
         check_replaceable(out, "forecast")
     except OutputError as e:
         fail(str(e))
-    days = weeks * 7
-    cfg, state = load_from(config, overrides, start_from, seed, days, None)
-    plans = {cfg.name: cfg}
-    for text in compare:
-        name, sets = _compare(text)
-        if name in plans:
-            fail(f"--compare {name}: that name is taken; give each plan its own")
-        plans[name] = load_from(config, overrides + sets, start_from, seed, days, None)[0]
-    past = None
-    if history is not None:
-        from officeq.data.history import weekly_history
-
-        try:
-            past = weekly_history(history, cfg.start_date, tuple(cfg.work.followup.groups))
-        except DataError as e:
-            fail(str(e))
-    from officeq.experiments.forecast import forecast
-
+    plans = dict(_compare(text) for text in compare)
+    if len(plans) < len(compare):
+        fail("--compare: two plans have the same name; give each its own")
     progress = _Progress("forecast")
     try:
-        table = forecast(
-            plans,
-            state,
+        result = forecast(
+            config,
+            start_from,
             weeks,
             replications,
-            cfg.seed,
-            workers or os.cpu_count() or 1,
-            progress,
+            overrides=overrides,
+            compare=plans,
+            seed=seed,
+            history=history,
+            workers=workers,
+            progress=progress,
+            force=force,
         )
+    except (ConfigError, DataError) as e:
+        fail(str(e))
     finally:
         progress.close()
+    table, past = result.table, result.history
     console.print(headline(table))
 
     def build(folder: Path) -> list[str]:
-        from officeq.figures.fan import fan_chart
         from officeq.figures.output import write_figure
         from officeq.measure.output import ISO_SECONDS
 
@@ -126,11 +119,12 @@ def forecast_cmd(
         if past is not None:
             past.to_csv(folder / "history.csv", index=False)
             names.append("history.csv")
-        write_figure(fan_chart(table, past), folder / "forecast.png")
+        write_figure(result.figure(), folder / "forecast.png")
         return [*names, "forecast.png"]
 
     try:
-        paths = write_folder(out, build, "forecast", replications * len(plans), seed=cfg.seed)
+        runs = replications * (1 + len(plans))
+        paths = write_folder(out, build, "forecast", runs, seed=seed)
     except OutputError as e:
         fail(str(e))
     err_console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
