@@ -146,10 +146,10 @@ def snapshot_day(text: str, cfg: Config) -> int:
             day = (dt.date.fromisoformat(text) - cfg.start_date).days
         except ValueError:
             fail(f"--snapshot-at: {text!r} is neither a day number nor a date YYYY-MM-DD")
-    if not 0 < day < cfg.horizon_days:
+    if not 0 < day <= cfg.horizon_days:
         fail(
             f"--snapshot-at: day {day} is not inside the run (1 to "
-            f"{math.ceil(cfg.horizon_days) - 1}, from {cfg.start_date})"
+            f"{math.floor(cfg.horizon_days)}, the end; from {cfg.start_date})"
         )
     return day
 

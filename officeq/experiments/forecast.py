@@ -120,6 +120,8 @@ def forecast(
         if progress is not None:
             progress(done, len(jobs))
 
+    if progress is not None:
+        progress(0, len(jobs))
     if workers <= 1:
         for _name, job in jobs:
             results.append(one_forecast_run(job))
