@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from officeq.config.loading import load_config as _load_config
 from officeq.config.schema import Config
+from officeq.model.state import OfficeState
 
 if TYPE_CHECKING:
     from officeq.measure.run import RunResult
@@ -42,6 +43,9 @@ def run(
     overrides: Iterable[str] = (),
     progress: Callable[[float], None] | None = None,
     force: bool = False,
+    events: bool = False,
+    snapshot_at: int | None = None,
+    start_from: str | Path | OfficeState | None = None,
 ) -> RunResult:
     """Simulate one office to its horizon.
 
@@ -52,6 +56,13 @@ def run(
         progress: called with the fraction done after each simulated month.
         force: run even when the run is estimated to take more than an hour or
             half the machine's memory (:mod:`officeq.api.sizing`).
+        events: also keep the event log, the caseload and the absence spells
+            (``.log``: DataFrames ``events``, ``caseload``, ``staff``; the same run).
+        snapshot_at: also take the office's state at the start of this simulated
+            day (``.snapshot``; write it with :func:`officeq.data.snapshot.write_snapshot`).
+        start_from: a snapshot folder: start the office in its state, on its date,
+            with no warm-up unless the config's ``warmup_days`` is set by ``overrides``
+            (or an ``OfficeState``: start in it, the config's date as it is).
 
     Returns:
         A :class:`~officeq.measure.run.RunResult`: ``.summary`` (dict),
@@ -65,10 +76,19 @@ def run(
     from officeq.measure.run import run as _run
 
     overrides = tuple(overrides)
-    if not isinstance(config, Config) or overrides or seed is not None:
-        source = str(config) if isinstance(config, str | Path) else "<config>"
+    source = str(config) if isinstance(config, str | Path) else "<config>"
+    state = start_from if isinstance(start_from, OfficeState) else None
+    if isinstance(start_from, OfficeState):
+        if not isinstance(config, Config) or overrides or seed is not None:
+            config = _load_config(config, overrides, labels={"seed": "seed"}, seed=seed)
+    elif start_from is not None:
+        from officeq.data.snapshot import read_snapshot, snapshot_moment
+
+        warm = any(o.split("=")[0].strip() == "warmup_days" for o in overrides)
+        fields = {"start_date": snapshot_moment(start_from)} | ({} if warm else {"warmup_days": 0})
+        config = _load_config(config, overrides, labels={"seed": "seed"}, seed=seed, **fields)
+        state = read_snapshot(start_from, config)[0]
+    elif not isinstance(config, Config) or overrides or seed is not None:
         config = _load_config(config, overrides, labels={"seed": "seed"}, seed=seed)
-    else:
-        source = "<config>"
     check_run(config, source, force)
-    return _run(config, progress)
+    return _run(config, progress, events, snapshot_at, state)

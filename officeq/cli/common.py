@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from officeq.config.schema import Config
     from officeq.measure.run import RunResult
+    from officeq.model.state import OfficeState
 
 console = Console()
 if not console.is_terminal:  # files and pipes: wide enough that tables keep whole names
@@ -109,15 +110,60 @@ def check_size(cfg: Config, source: str, force: bool) -> None:
         fail(str(e))
 
 
-def run_with_progress(cfg: Config, label: str) -> RunResult:
-    """Run one office (its size already checked), with a progress bar on a terminal."""
+def load_from(
+    config: str,
+    overrides: tuple[str, ...],
+    snapshot: str,
+    seed: int | None,
+    days: float | None,
+    warmup_days: float | None,
+) -> tuple[Config, OfficeState]:
+    """A config started from a snapshot folder (its date; no warm-up unless given),
+    and the snapshot's state; or fail in one line."""
+    from officeq.data.snapshot import read_snapshot, snapshot_moment
+    from officeq.data.tables import DataError
+
+    try:
+        at = snapshot_moment(snapshot)
+    except DataError as e:
+        fail(str(e))
+    warmup = 0.0 if warmup_days is None else warmup_days
+    cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup, start_date=at)
+    try:
+        return cfg, read_snapshot(snapshot, cfg)[0]
+    except DataError as e:
+        fail(str(e))
+
+
+def snapshot_day(text: str, cfg: Config) -> int:
+    """``--snapshot-at``: a day number, or a date within the run; or fail."""
+    import datetime as dt
+
+    try:
+        day = int(text)
+    except ValueError:
+        try:
+            day = (dt.date.fromisoformat(text) - cfg.start_date).days
+        except ValueError:
+            fail(f"--snapshot-at: {text!r} is neither a day number nor a date YYYY-MM-DD")
+    if not 0 < day < cfg.horizon_days:
+        fail(
+            f"--snapshot-at: day {day} is not inside the run (1 to "
+            f"{math.ceil(cfg.horizon_days) - 1}, from {cfg.start_date})"
+        )
+    return day
+
+
+def run_with_progress(cfg: Config, label: str, **options: Any) -> RunResult:
+    """Run one office (its size already checked), with a progress bar on a terminal;
+    ``options`` go to :func:`officeq.api.run`."""
     from officeq.api import run
 
     if not err_console.is_terminal:
-        return run(cfg, force=True)
+        return run(cfg, force=True, **options)
     with progress_bar() as bar:
         task = bar.add_task(label, total=1.0)
-        return run(cfg, progress=lambda f: bar.update(task, completed=f), force=True)
+        return run(cfg, progress=lambda f: bar.update(task, completed=f), force=True, **options)
 
 
 OPTION_NAMES = {"seed": "--seed", "horizon_days": "--days", "warmup_days": "--warmup-days"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +19,11 @@ from officeq.cli.common import (
     fail,
     force_option,
     load,
+    load_from,
     progress_bar,
     run_with_progress,
     set_option,
+    snapshot_day,
 )
 from officeq.cli.summary import summary_table
 
@@ -54,6 +55,28 @@ if TYPE_CHECKING:
     "config.resolved.yaml (replaced "
     "whole).",
 )
+@click.option(
+    "--events",
+    type=click.Choice(["parquet", "csv"]),
+    is_flag=False,
+    flag_value="parquet",
+    default=None,
+    help="With --out: also write the event log (events.parquet, or events.csv with "
+    "--events csv), caseload.csv and staff.csv, the files officeq calibrate reads.",
+)
+@click.option(
+    "--snapshot-at",
+    metavar="DAY",
+    help="With --out: also write the office's state at the start of DAY (a day number "
+    "from 0, or a date YYYY-MM-DD) to DIR/snapshot, a folder --from reads.",
+)
+@click.option(
+    "--from",
+    "start_from",
+    metavar="SNAPSHOT",
+    help="Start the office in the state of a snapshot folder, on its date (no warm-up "
+    "unless --warmup-days is given).",
+)
 @force_option
 def run_cmd(
     config: str,
@@ -63,13 +86,27 @@ def run_cmd(
     overrides: tuple[str, ...],
     plots: bool,
     out: str | None,
+    events: str | None,
+    snapshot_at: str | None,
+    start_from: str | None,
     force: bool,
 ) -> None:
     """Simulate the office in CONFIG and print its summary."""
-    cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
+    state = None
+    if start_from is not None:
+        cfg, state = load_from(config, overrides, start_from, seed, days, warmup_days)
+    else:
+        cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
     check_size(cfg, config, force)
+    day = None
+    if snapshot_at is not None:
+        if out is None:
+            fail("--snapshot-at needs --out (the folder the snapshot goes to)")
+        day = snapshot_day(snapshot_at, cfg)
     if plots and out is None:
         fail("--plots needs --out (the folder the figures go to)")
+    if events and out is None:
+        fail("--events needs --out (the folder the event log goes to)")
     if out is not None:
         from officeq.measure.output import OutputError, check_replaceable
 
@@ -82,21 +119,43 @@ def run_cmd(
     offered = offered_load(cfg)
     style = "bold yellow" if offered.utilization >= 1 else "dim"
     err_console.print(f"[{style}]{escape(describe(offered))}[/]", highlight=False, soft_wrap=True)
-    result = run_with_progress(cfg, cfg.name)
+    result = run_with_progress(
+        cfg, cfg.name, events=bool(events), snapshot_at=day, start_from=state
+    )
     console.print(summary_table(result))
     if out is not None:
-        _write(result, out, plots)
+        _write(result, out, plots, events)
 
 
-def _write(result: RunResult, out: str, plots: bool) -> None:
-    """The run's folder, with its figures when asked, written whole."""
+def _write(result: RunResult, out: str, plots: bool, events: str | None) -> None:
+    """The run's folder, with its figures and event log when asked, written whole."""
     from officeq.measure.output import OutputError, write_run
 
+    def extra(folder: Path) -> list[str]:
+        names = _figures(result, out, folder) if plots else []
+        if result.snapshot is not None:
+            names += _snapshot(result, folder)
+        return names
+
     try:
-        paths = write_run(result, out, partial(_figures, result, out) if plots else None)
+        paths = write_run(result, out, extra, events)
     except OutputError as e:
         fail(str(e))
     console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
+
+
+def _snapshot(result: RunResult, folder: Path) -> list[str]:
+    import datetime as dt
+
+    from officeq.data.snapshot import write_snapshot
+
+    state = result.snapshot
+    assert state is not None
+    at = result.config.start_date + dt.timedelta(days=result.snapshot_day)
+    (folder / "snapshot").mkdir()
+    source = f"officeq run of {result.config.name!r}, seed {result.config.seed}"
+    names = write_snapshot(state, folder / "snapshot", at, source)
+    return [f"snapshot/{n}" for n in names]
 
 
 def _figures(result: RunResult, out: str, folder: Path) -> list[str]:

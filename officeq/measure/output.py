@@ -103,14 +103,33 @@ def write_folder(
     return [path / n for n in names]
 
 
+ISO_SECONDS = "%Y-%m-%dT%H:%M:%S"
+"""Timestamps in the CSV files a planner's data comes in: ISO 8601, local time."""
+
+
+def write_log(log: dict[str, Any], folder: Path, fmt: str = "parquet") -> list[str]:
+    """Write a run's event log (``events.parquet`` or ``events.csv``), ``caseload.csv``
+    and ``staff.csv`` into ``folder``; returns the names written."""
+    events = log["events"]
+    if fmt == "csv":
+        events.to_csv(folder / "events.csv", index=False, date_format=ISO_SECONDS)
+    else:
+        events.to_parquet(folder / "events.parquet", index=False)
+    log["caseload"].to_csv(folder / "caseload.csv", index=False, date_format=ISO_SECONDS)
+    log["staff"].to_csv(folder / "staff.csv", index=False)
+    return [f"events.{fmt}", "caseload.csv", "staff.csv"]
+
+
 def write_run(
     result: RunResult,
     out_dir: str | Path,
     extra: Callable[[Path], Iterable[str]] | None = None,
+    events: str | None = None,
 ) -> list[Path]:
     """Write ``summary.json``, ``daily.csv``, ``monthly.csv``, ``caseworkers.csv``,
-    ``decision_times.csv``, ``config.resolved.yaml``
-    (and whatever ``extra`` writes into the folder, e.g. figures) as one whole folder."""
+    ``decision_times.csv``, ``config.resolved.yaml``, with ``events`` (``parquet`` or
+    ``csv``) the event log (:func:`write_log`), and whatever ``extra`` writes into the
+    folder (e.g. figures), as one whole folder."""
 
     def build(folder: Path) -> list[str]:
         (folder / "summary.json").write_text(summary_json(result.summary), encoding="utf-8")
@@ -119,6 +138,7 @@ def write_run(
         result.caseworkers.to_csv(folder / "caseworkers.csv", index=False)
         result.decision_times.to_csv(folder / "decision_times.csv", index=False)
         (folder / "config.resolved.yaml").write_text(dump_config(result.config), encoding="utf-8")
-        return [*RUN_FILES, *(extra(folder) if extra else ())]
+        logged = write_log(result.log, folder, events) if events and result.log else []
+        return [*RUN_FILES, *logged, *(extra(folder) if extra else ())]
 
     return write_folder(out_dir, build, "run", 1, seed=result.config.seed)

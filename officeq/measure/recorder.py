@@ -144,6 +144,16 @@ class Recorder:
             self.measured_arrivals[INCOME_SUPPORT] += 1
         self.cases.received(now)
 
+    def carried_over(self, kind: str, now: float, task: Task | None = None) -> None:
+        """Open work from a snapshot: counted as arrived (for conservation), not as an
+        arrival of the day."""
+        self.arrived[kind] += 1
+        if kind == INCOME_SUPPORT:
+            self.cases.received(now)
+
+    def step_queued(self, task: Task) -> None:
+        """A step of an income-support case joins its queue (the event log's hook)."""
+
     def started(self, task: Task, now: float) -> None:
         self._day_client_hours += task.duration
         if now >= self.warmup:
@@ -286,12 +296,13 @@ class Recorder:
         """Management issued a directive for ``indicator``."""
         self.steer.directive(indicator, now)
 
-    def user_joined(self, group: str, now: float, initial: bool) -> None:
-        self.caseload[group].add(1, now)
+    def user_joined(self, user: User, now: float, initial: bool) -> None:
+        self.caseload[user.group].add(1, now)
         if not initial and now >= self.warmup:
             self.users_entered += 1
 
-    def user_left(self, group: str, to_work: bool, now: float) -> None:
+    def user_left(self, user: User, now: float) -> None:
+        group, to_work = user.group, user.exit_to_work
         self.caseload[group].add(-1, now)
         if to_work:
             self.table.today[EXITS_TO_WORK] += 1

@@ -20,6 +20,7 @@ from officeq.measure.recorder import Recorder
 from officeq.measure.summary import summarise
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.simulate import Simulation
+from officeq.model.state import OfficeState
 from officeq.model.tasks import FOLLOWUP, INCOME_SUPPORT, INQUIRY
 
 if TYPE_CHECKING:
@@ -56,6 +57,12 @@ class RunResult:
         self._open_late = open_late
         self._caseworker_rows = caseworker_rows or []
         self._decision_rows = decision_rows or []
+        self.snapshot: OfficeState | None = None
+        self.snapshot_day = -1
+        """With ``run(..., snapshot_at=DAY)``: the office's state at the start of DAY."""
+        self.log: dict[str, pd.DataFrame] | None = None
+        """With ``run(..., events=True)``: the tables ``events``, ``caseload`` and
+        ``staff`` (:mod:`officeq.measure.events`)."""
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -107,20 +114,36 @@ def recorder_for(
     return make_recorder
 
 
-def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResult:
+def run(
+    cfg: Config,
+    progress: Callable[[float], None] | None = None,
+    events: bool = False,
+    snapshot_at: int | None = None,
+    start: OfficeState | None = None,
+) -> RunResult:
     """Simulate the office in ``cfg`` to its horizon and measure it.
 
     Args:
         cfg: a validated configuration.
         progress: called with the fraction done after each simulated month.
+        events: also keep the event log, the caseload and the absence spells
+            (:attr:`RunResult.log`; the same run, the same random numbers).
+        snapshot_at: take the office's state at the start of this simulated day
+            (:attr:`RunResult.snapshot`).
+        start: start the office in this state (a snapshot's) instead of empty.
     """
+    from officeq.measure.events import EventRecorder
 
-    sim = Simulation(cfg, recorder_for(cfg))
-    sim.run(progress)
+    sim = Simulation(cfg, recorder_for(cfg, EventRecorder if events else Recorder), start)
+    sim.run(progress, snapshot_at)
     rec: Recorder = sim.rec  # type: ignore[assignment]
     now = sim.horizon
     queued = list(sim.office.queues.waiting())
     serving = list(sim.office.in_service())
+    log = None
+    if isinstance(rec, EventRecorder):
+        rec.open_tasks(queued + serving)
+        log = rec.frames(cfg.start_date, sim.caseload.users.values(), sim.absent)
     open_n = rec.close_open_tasks(queued + serving, now)
     cases = sim.cases
     if cases is not None:
@@ -152,4 +175,10 @@ def run(cfg: Config, progress: Callable[[float], None] | None = None) -> RunResu
         c = counts[INCOME_SUPPORT]
         c["waiting"] = len(cases.open) - c["in_service"]
     late = (rec.open_late_n[INQUIRY], rec.open_late_n[INCOME_SUPPORT])
-    return RunResult(cfg, summary, counts, rec.table, rec.rows, late, caseworkers, rec.cases.rows())
+    result = RunResult(
+        cfg, summary, counts, rec.table, rec.rows, late, caseworkers, rec.cases.rows()
+    )
+    result.log = log
+    result.snapshot = sim.captured
+    result.snapshot_day = snapshot_at if snapshot_at is not None else -1
+    return result

@@ -73,6 +73,12 @@ class Appointments:
         now = self.now()
         self._book(user, task, max(due, now + self.lead.next()), now, rebooking=False)
 
+    def book_at(self, user: User, task: Task, at: float) -> None:
+        """Book ``user``'s meeting at its known time ``at`` (from a snapshot), or the
+        first free time after it."""
+        now = self.now()
+        self._book(user, task, max(at, now), now, rebooking=False)
+
     def rebook(self, user: User, task: Task) -> None:
         """Book again after a cancellation or a missed meeting."""
         now = self.now()

@@ -29,6 +29,8 @@ class DayPieces:
     start: np.ndarray
     length: np.ndarray
     expected: np.ndarray
+    office: int = 0
+    """The first ``office`` pieces are the office channel, the rest digital."""
 
     @property
     def total(self) -> float:
@@ -62,11 +64,12 @@ def _spread(
     return DayPieces(np.asarray(starts), np.asarray(lengths), expected)
 
 
-def _merge(a: DayPieces, b: DayPieces) -> DayPieces:
+def _merge(office: DayPieces, digital: DayPieces) -> DayPieces:
     return DayPieces(
-        np.concatenate([a.start, b.start]),
-        np.concatenate([a.length, b.length]),
-        np.concatenate([a.expected, b.expected]),
+        np.concatenate([office.start, digital.start]),
+        np.concatenate([office.length, digital.length]),
+        np.concatenate([office.expected, digital.expected]),
+        office.start.size,
     )
 
 
@@ -103,17 +106,18 @@ class ArrivalPattern:
     def expected(self, day: int) -> float:
         return self.pieces(day).total
 
-    def sample_day(self, day: int, rng: np.random.Generator) -> np.ndarray:
-        """Sorted arrival times (hours since time 0) on ``day``."""
+    def sample_day(self, day: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted arrival times (hours since time 0) on ``day``, and whether each
+        came through the digital channel."""
         p = self.pieces(day)
         total = p.total
         n = rng.poisson(total) if total > 0 else 0
         if n == 0:
-            return np.empty(0)
+            return np.empty(0), np.empty(0, dtype=bool)
         idx = rng.choice(p.expected.size, size=n, p=p.expected / total)
         times = day * HOURS_PER_DAY + p.start[idx] + rng.random(n) * p.length[idx]
-        times.sort()
-        return times
+        order = np.argsort(times, kind="stable")
+        return times[order], idx[order] >= p.office
 
 
 def weekly_opening(calendar_cfg) -> list:  # type: ignore[no-untyped-def]

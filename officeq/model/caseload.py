@@ -23,7 +23,7 @@ Due dates and exits are SimPy timeouts with a callback: no process per user.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
 from officeq.model.sampling import residual_sample
+from officeq.model.state import UserState
 from officeq.model.streams import Streams
 from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
 
@@ -70,7 +71,9 @@ class Caseload:
         failure_inquiry: Callable[[float], Task] | None = None,
         owners: Owners | None = None,
         appointments: Appointments | None = None,
+        users: Iterable[UserState] | None = None,
     ) -> None:
+        """``users``: the caseload of a snapshot (:meth:`restore`); None: drawn."""
         self.env = env
         self.owners = owners
         self.meetings = appointments
@@ -95,7 +98,10 @@ class Caseload:
         self._failure_inquiry = failure_inquiry
         self._chase_rng = streams.rng("failure_demand", 0)
         self._new_rng = streams.rng("caseload.new_users")
-        self._populate(streams.rng("caseload.initial"))
+        if users is None:
+            self._populate(streams.rng("caseload.initial"))
+        else:
+            self.restore(users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
         if sum(rates) > 0:
             env.process(self._arrivals(rates))
@@ -115,7 +121,14 @@ class Caseload:
         return [r / HOURS_PER_YEAR for r in per_year]
 
     def _add(
-        self, group: str, seed: int, exit_u: float, work_u: float, first_due: float, initial: bool
+        self,
+        group: str,
+        seed: int,
+        exit_u: float,
+        work_u: float,
+        first_due: float,
+        initial: bool,
+        known: UserState | None = None,
     ) -> None:
         g = self.groups[group]
         now = self.env.now
@@ -126,22 +139,35 @@ class Caseload:
         exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
         to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
         user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
-        user.last_session = now
+        user.last_session = user.joined = now
+        if known is not None:
+            user.joined = known.entered
+            user.last_session = (
+                known.entered if math.isnan(known.last_session) else known.last_session
+            )
         if self.effect > 0:
             user.work_hazard_left = -math.log1p(-work_u)
             user.hazard_since = now
             self._schedule_work_exit(user)
         self._next_id += 1
         self.users[user.id] = user
-        self.rec.user_joined(group, now, initial)
+        self.rec.user_joined(user, now, initial)
         if self.owners is not None:
-            if self.owners.join(user, initial):
+            placed = (
+                self.owners.join(user, initial)
+                if known is None
+                else self.owners.place(user, known.owner)
+            )
+            if placed:
                 user.away_mark = self.away_days[user.owner]
             else:
                 self.rec.unassigned_change(1, now)
         if exit_at < self.horizon:
             self.env.timeout(exit_at - now).callbacks.append(partial(self._exit, user))
-        self._schedule_due(user, first_due)
+        if known is None:
+            self._schedule_due(user, first_due)
+        else:
+            self._schedule_due(user, first_due, known.next_meeting, overdue=True)
 
     # --- outcomes: exit to work as an accumulated hazard -----------------------------
     def _work_rates(self, user: User) -> tuple[float, float]:
@@ -186,6 +212,20 @@ class Caseload:
             for i in range(n):
                 self._add(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
 
+    def restore(self, users: Iterable[UserState], rng: np.random.Generator) -> None:
+        """Put the users of a snapshot on the caseload, with their owners, due dates
+        and booked meetings; what the snapshot does not say (their exit times, the
+        next due date of a user without one) is drawn from ``rng``."""
+        for known in users:
+            g = self.groups[known.group]
+            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+            due = known.next_due
+            if math.isnan(due):
+                due = float(residual_sample(g.interval_days, rng, 1)[0]) * HOURS_PER_DAY
+            self._next_id = known.id
+            self._add(known.group, seed, exit_u, work_u, due, True, known)
+        self._next_id = max(self.users, default=-1) + 1
+
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
         total = sum(rates)
@@ -198,22 +238,28 @@ class Caseload:
             self._add(group, seed, exit_u, work_u, self.first_due, False)
 
     # --- events ------------------------------------------------------------------
-    def _schedule_due(self, user: User, delay: float) -> None:
+    def _schedule_due(
+        self, user: User, delay: float, meeting: float = math.nan, overdue: bool = False
+    ) -> None:
         """Set ``user``'s next due date ``delay`` hours ahead; the session's length is
-        drawn now, and with appointments the meeting is booked now."""
+        drawn now, and with appointments the meeting is booked now (at ``meeting``
+        when it is known). ``overdue``: a negative delay is a due date in the past."""
         now = self.env.now
         beyond = now + delay >= self.horizon
         if beyond and self.meetings is None:
             return
         g = self.groups[user.group]
         minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
-        due = now + max(delay, 0.0)
+        due = now + (delay if overdue else max(delay, 0.0))
         task = Task(FOLLOWUP, self._queue[user.group], due, math.inf, minutes / 60.0, user)
         user.next = task
         if self.meetings is not None:
             # booked even past the horizon: the booking draws from the shared lead
             # stream, so a longer run must make it too to repeat a shorter one
-            self.meetings.book(user, task, due)
+            if math.isnan(meeting):
+                self.meetings.book(user, task, due)
+            else:
+                self.meetings.book_at(user, task, meeting)
         if beyond:
             return
         if delay <= 0:
@@ -305,7 +351,7 @@ class Caseload:
             self.rec.overdue_change(user.group, -1, now, user.owner)
             user.waiting = None
         user.next = None
-        self.rec.user_left(user.group, user.exit_to_work, now)
+        self.rec.user_left(user, now)
         if self.owners is not None:
             if user.owner < 0:
                 self.rec.unassigned_change(-1, now)

@@ -29,6 +29,7 @@ from officeq.config.schema import IncomeSupportConfig
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import Recorder
 from officeq.model.sampling import BlockSampler, Unit
+from officeq.model.state import OpenCase
 from officeq.model.streams import Streams
 from officeq.model.tasks import (
     DECISION,
@@ -41,6 +42,7 @@ from officeq.model.tasks import (
     INTERIM_SENT,
     MEETING,
     REVIEW,
+    STEP_NAMES,
     Case,
     Task,
 )
@@ -116,8 +118,8 @@ class Cases:
         self._ids = 0
 
     # --- arrival -------------------------------------------------------------------
-    def receive(self, t: float) -> None:
-        """An application arrives at ``t`` (now)."""
+    def receive(self, t: float, digital: bool = False) -> None:
+        """An application arrives at ``t`` (now), digitally or not."""
         # every draw is made for every case, so a case's draws do not depend on others
         urgent = self.urgent.next() < self.urgent_share
         first = self.flag.next() < self.first_time_share
@@ -129,12 +131,52 @@ class Cases:
             case = Case(
                 self._ids, t, t + self.regular_hours, INCOME_SUPPORT, first, rounds if needs else 0
             )
+        case.digital = digital
         self._ids += 1
         self.open.add(case)
         self.rec.case_received(case.queue, t)
         timer = self.env.timeout(self.interim_hours)
         timer.callbacks.append(lambda _e: self._interim(case))
         self._queue(case, INTAKE)
+
+    def restore(self, c: OpenCase) -> None:
+        """Open a case from a snapshot where it stands now; a user who has not
+        replied yet replies (or not) as the reply distribution says, given the wait
+        so far (drawn again until it is later than now)."""
+        now = self.env.now
+        queue = INCOME_SUPPORT_URGENT if c.urgent else INCOME_SUPPORT
+        case = Case(self._ids, c.received, c.deadline, queue, c.first_time, c.rounds_left)
+        case.digital, case.touches = c.digital, c.touches
+        case.handling, case.user_hours = c.handling_hours, c.user_hours
+        self._ids += 1
+        self.open.add(case)
+        self.rec.carried_over(INCOME_SUPPORT, now)
+        if c.interim_sent:
+            case.interim = INTERIM_SENT
+        elif c.received + self.interim_hours > now:
+            timer = self.env.timeout(c.received + self.interim_hours - now)
+            timer.callbacks.append(lambda _e: self._interim(case))
+        else:
+            case.interim = INTERIM_DUE  # overdue: written with the next step
+        if c.state == "with_user":
+            case.user_since = c.since
+            self.rec.case_with_user(+1, now)
+            waited = now - c.since
+            replied, wait = False, self.user_deadline
+            for _ in range(100):
+                reply = self.reply.next()
+                replied = self.flag.next() >= self.no_reply_share and reply <= self.user_deadline
+                if not replied or reply > waited:
+                    wait = reply if replied else self.user_deadline
+                    break
+            delay = max(0.0, wait - waited)
+            self.env.timeout(delay).callbacks.append(lambda _e: self._back(case, replied))
+        elif c.state == "meeting_booked":
+            case.meeting_at = c.since
+            delay = max(0.0, c.since - now)
+            self.env.timeout(delay).callbacks.append(lambda _e: self._queue(case, MEETING))
+        else:
+            self._queue(case, STEP_NAMES.index(c.step))
 
     # --- steps ---------------------------------------------------------------------
     def _queue(self, case: Case, step: int) -> None:
@@ -154,8 +196,10 @@ class Cases:
         now = self.env.now
         task = Task(INCOME_SUPPORT, case.queue, now, case.deadline, duration)
         task.case = case
+        task.digital = case.digital
         case.task = task
         case.step = step
+        self.rec.step_queued(task)
         self.submit(task)
 
     def step_done(self, task: Task) -> None:
@@ -194,6 +238,7 @@ class Cases:
             self._queue(case, MEETING)
             return
         lead = self.lead.next()
+        case.meeting_at = self.env.now + lead
         self.env.timeout(lead).callbacks.append(lambda _e: self._queue(case, MEETING))
 
     def _documents(self, case: Case) -> None:

@@ -238,6 +238,7 @@ class Office:
 
     def _start(self, worker: Caseworker, task: Task, now: float) -> None:
         task.start = now
+        task.worker = worker.index
         worker.current = task
         self.rec.started(task, now)
         if task.user is not None:

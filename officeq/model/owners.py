@@ -42,6 +42,16 @@ class Owners:
         self._assign(user, w)
         return True
 
+    def place(self, user: User, worker: int) -> bool:
+        """Give a user from a snapshot their owner ``worker`` (-1: unassigned); one
+        whose owner is not in this office, or is full, joins as a new user would."""
+        if worker < 0:
+            return self._wait(user)
+        if worker < len(self.count) and self.count[worker] < self.cap:
+            self._assign(user, worker)
+            return True
+        return self.join(user, initial=False)
+
     def _fewest(self) -> int:
         count = self.count
         return min(range(len(count)), key=count.__getitem__)

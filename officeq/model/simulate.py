@@ -27,8 +27,10 @@ from officeq.model.office import Caseworker, Office, caseworker
 from officeq.model.organise import Organisation
 from officeq.model.overtime import OvertimeLedger
 from officeq.model.policies import booked, build_policy, queue_keys
+from officeq.model.restore import capture, open_work
 from officeq.model.sampling import BlockSampler, Unit
 from officeq.model.staff import absence_days, segments
+from officeq.model.state import OfficeState
 from officeq.model.steering import steered_policy
 from officeq.model.streams import Streams
 from officeq.model.tasks import (
@@ -52,8 +54,17 @@ def calendar_margin_days(cfg: Config) -> int:
 class Simulation:
     """One office, built from ``cfg``, reporting to the recorder ``make_recorder`` makes."""
 
-    def __init__(self, cfg: Config, make_recorder: Callable[[OfficeCalendar], Recorder]) -> None:
+    def __init__(
+        self,
+        cfg: Config,
+        make_recorder: Callable[[OfficeCalendar], Recorder],
+        start: OfficeState | None = None,
+    ) -> None:
+        """``start``: the state to start in (a snapshot), its moment at time 0;
+        None: an empty office and a caseload drawn from the config."""
         self.cfg = cfg
+        self.start = start
+        self.captured: OfficeState | None = None
         self.env = simpy.Environment()
         self.horizon = cfg.horizon_days * HOURS_PER_DAY
         self.days = math.ceil(cfg.horizon_days)
@@ -100,6 +111,7 @@ class Simulation:
             failure,
             self.org.owners,
             self.org.meetings,
+            start.users if start is not None else None,
         )
         self.office.caseload = self.caseload
         self.management = None
@@ -128,10 +140,33 @@ class Simulation:
             self.office.step_done = self.cases.step_done
             if self.management is not None:
                 self.management.late_cases = self.cases.late
+        if start is not None:
+            self._open_work(start)
         self._start_arrivals()
         self.env.process(self._daily())
         if self.rec.warmup > 0:
             self.env.timeout(self.rec.warmup).callbacks.append(self._mark_warmup)
+
+    def _open_work(self, start: OfficeState) -> None:
+        """Queue the open work of the state the office starts in."""
+        w = self.cfg.work
+        rng = self.streams.rng("snapshot")
+        inquiry = BlockSampler(w.inquiry.duration_minutes, rng, 1 / 60)
+        one_touch = None
+        if self.cases is None:
+            one_touch = BlockSampler(w.income_support.duration_minutes, rng, 1 / 60)
+        else:
+            for case in start.cases:
+                self.cases.restore(case)
+        open_work(start, inquiry, one_touch, self.office.submit, self.rec.carried_over)
+
+    def capture(self) -> OfficeState:
+        """The office's state now (at the start of a day)."""
+        now = self.env.now
+        tasks = [*self.office.queues.waiting(), *self.office.in_service()]
+        cases = self.cases.open if self.cases is not None else ()
+        day = int(now // HOURS_PER_DAY)
+        return capture(now, tasks, cases, self.caseload.users.values(), self.absent, day)
 
     def _mark_warmup(self, _event: simpy.Event) -> None:
         self.rec.mark_warmup(self.env.now, self.office.in_service())
@@ -144,6 +179,9 @@ class Simulation:
         self.absent: list[np.ndarray] = []
         for i in range(s.caseworkers):
             absent = absence_days(s, self.streams.rng("absence", i), self.days)
+            start = self.start
+            if start is not None and i < len(start.absent_until):
+                absent[: start.absent_until[i] + 1] = True  # an absence running at the start
             self.absent.append(absent)
             for d in range(self.days):
                 if self.cal.is_open_day(d) and not absent[d]:
@@ -224,17 +262,24 @@ class Simulation:
         directed = len(self.management.policy.directed) if self.management else 0
         self.rec.close_day(day, end, waiting, int(self.present[day]), directed)
 
-    def run(self, progress: Callable[[float], None] | None = None) -> None:
+    def run(
+        self, progress: Callable[[float], None] | None = None, capture_day: int | None = None
+    ) -> None:
         """Run to the horizon and take the last day's row.
 
         Args:
             progress: called with the fraction done after each simulated month.
+            capture_day: take the state at the start of this day (:attr:`captured`).
         """
         chunk = 30 * HOURS_PER_DAY
         t = 0.0
+        at = math.inf if capture_day is None else capture_day * HOURS_PER_DAY
         while t < self.horizon:
-            t = min(t + chunk, self.horizon)
+            t = min(t + chunk, self.horizon, at)
             self.env.run(until=t)
+            if t == at:
+                self.captured = self.capture()
+                at = math.inf
             if progress is not None:
                 progress(t / self.horizon)
         self._snapshot(self.days - 1, self.horizon)
@@ -264,8 +309,10 @@ class _ArrivalSource:
         self.make = make
         self.day = -1
         self.times: list[float] = []
+        self.channels: list[bool] = []
         self.i = 0
         self.t = 0.0
+        self.digital = False
         self._next()
 
     def _next(self) -> None:
@@ -275,9 +322,12 @@ class _ArrivalSource:
             self.day += 1
             if self.day >= self.days:
                 return
-            times = self.times = self.pattern.sample_day(self.day, self.rng).tolist()
+            sampled, digital = self.pattern.sample_day(self.day, self.rng)
+            times = self.times = sampled.tolist()
+            self.channels = digital.tolist()
             i = 0
         t = times[i]
+        self.digital = self.channels[i]
         self.i = i + 1
         if t < self.horizon:
             self.t = t
@@ -285,6 +335,7 @@ class _ArrivalSource:
 
     def _arrive(self, event: simpy.Event) -> None:
         task = self.make(self.t)
+        task.digital = self.digital
         self.arrived(task)
         self.submit(task)
         self._next()
@@ -300,5 +351,5 @@ class _CaseSource(_ArrivalSource):
         super().__init__(model, pattern, rng, None)  # type: ignore[arg-type]
 
     def _arrive(self, event: simpy.Event) -> None:
-        self.receive(self.t)
+        self.receive(self.t, self.digital)
         self._next()

@@ -25,6 +25,7 @@ SOURCES = {
     "appointments.no_show": 12,
     "income_support.steps": 13,
     "income_support.case": 14,
+    "snapshot": 15,
 }
 
 

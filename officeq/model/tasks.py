@@ -67,6 +67,8 @@ class User:
     last_substantive_month: int = -1
     last_session: float = 0.0
     """Hours: start of the last substantive session (the join time before the first)."""
+    joined: float = 0.0
+    """Hours: when the user joined the caseload."""
     work_hazard_left: float = math.inf
     """With outcomes on: exit-to-work hazard still to accumulate before the user leaves."""
     hazard_since: float = 0.0
@@ -103,6 +105,10 @@ class Task:
     """Follow-up: the user's due date has passed (they count as overdue)."""
     case: object = None
     """A step of an income-support :class:`~officeq.model.cases.Case`, or None."""
+    worker: int = -1
+    """The caseworker who started it (their index), or -1."""
+    digital: bool = False
+    """Arrived through the digital channel (else by phone or at the desk)."""
 
 
 INTAKE, MEETING, REVIEW, DECISION, INTERIM = range(5)
@@ -140,6 +146,10 @@ class Case:
     decided: bool = False
     steps: list[int] = field(default_factory=list)
     """The steps done, in order (for checks; a few bytes a case)."""
+    digital: bool = False
+    """The application came through the digital channel."""
+    meeting_at: float = math.nan
+    """A first meeting's booked time while the case waits for it."""
 
     @property
     def urgent(self) -> bool:

@@ -1,0 +1,136 @@
+"""Taking an :class:`~officeq.model.state.OfficeState` from a running office, and
+putting the open tasks of one into a new office.
+
+:func:`capture` reads the queues, the open cases, the caseload and the absence
+plan at a moment; :func:`open_work` makes the open inquiries (and one-touch
+applications) of a state into tasks. The caseload and the cases restore
+themselves (:meth:`~officeq.model.caseload.Caseload.restore`,
+:meth:`~officeq.model.cases.Cases.restore`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from officeq.model.sampling import BlockSampler
+from officeq.model.state import OfficeState, OpenCase, OpenInquiry, UserState
+from officeq.model.tasks import (
+    INCOME_SUPPORT,
+    INCOME_SUPPORT_URGENT,
+    INQUIRY,
+    INTERIM_CARRIED,
+    INTERIM_SENT,
+    STEP_NAMES,
+    Case,
+    Task,
+    User,
+)
+
+
+def _case(case: Case, t: float) -> OpenCase:
+    sent = case.interim in (INTERIM_SENT, INTERIM_CARRIED)
+    common = {
+        "received": case.receipt - t,
+        "deadline": case.deadline - t,
+        "urgent": case.urgent,
+        "digital": case.digital,
+        "first_time": case.first_time,
+        "rounds_left": case.rounds_left,
+        "interim_sent": sent,
+        "touches": case.touches,
+        "handling_hours": case.handling,
+        "user_hours": case.user_hours,
+    }
+    if case.task is not None:
+        return OpenCase(step=STEP_NAMES[case.step], **common)
+    if case.with_user:
+        return OpenCase(step="review", state="with_user", since=case.user_since - t, **common)
+    return OpenCase(
+        step="first_meeting", state="meeting_booked", since=case.meeting_at - t, **common
+    )
+
+
+def _user(user: User, t: float) -> UserState:
+    task = user.waiting or user.next
+    meeting = user.meeting
+    return UserState(
+        id=user.id,
+        group=user.group,
+        owner=user.owner,
+        entered=user.joined - t,
+        last_session=user.last_session - t if user.last_session != user.joined else math.nan,
+        next_due=task.arrival - t if task is not None else math.nan,
+        next_meeting=meeting.start - t if meeting is not None else math.nan,  # type: ignore[attr-defined]
+    )
+
+
+def capture(
+    t: float,
+    tasks: Iterable[Task],
+    cases: Iterable[Case],
+    users: Iterable[User],
+    absent: list[np.ndarray],
+    day: int,
+) -> OfficeState:
+    """The state at ``t`` (the start of simulated ``day``): ``tasks`` waiting or in
+    service, the open ``cases``, the ``users`` on the caseload, each caseworker's
+    absence flags per day."""
+    inquiries = []
+    one_touch = []
+    for task in tasks:
+        if task.kind == INQUIRY:
+            inquiries.append(OpenInquiry(task.arrival - t, task.deadline - t, task.digital))
+        elif task.kind == INCOME_SUPPORT and task.case is None:
+            one_touch.append(
+                OpenCase(
+                    task.arrival - t,
+                    task.deadline - t,
+                    task.queue == INCOME_SUPPORT_URGENT,
+                    "decision",
+                    digital=task.digital,
+                )
+            )
+    until = []
+    for flags in absent:
+        end = day
+        while end < len(flags) and flags[end]:
+            end += 1
+        until.append(end - 1 - day if end > day else -1)
+    return OfficeState(
+        inquiries=tuple(sorted(inquiries, key=lambda x: x.arrived)),
+        cases=tuple(sorted([*one_touch, *(_case(c, t) for c in cases)], key=_received)),
+        users=tuple(_user(u, t) for u in users),
+        absent_until=tuple(until),
+        caseworkers=len(absent),
+    )
+
+
+def _received(c: OpenCase) -> float:
+    return c.received
+
+
+def open_work(
+    state: OfficeState,
+    inquiry_minutes: BlockSampler,
+    application_minutes: BlockSampler | None,
+    submit: Callable[[Task], None],
+    carried_over: Callable[[str, float, Task | None], None],
+) -> None:
+    """Queue the state's open inquiries (and, without a case process, its open
+    applications as one-touch tasks), oldest first; their lengths are drawn anew."""
+    for inq in state.inquiries:
+        task = Task(INQUIRY, INQUIRY, inq.arrived, inq.deadline, inquiry_minutes.next())
+        task.digital = inq.digital
+        carried_over(INQUIRY, 0.0, task)
+        submit(task)
+    if application_minutes is None:
+        return
+    for c in state.cases:
+        queue = INCOME_SUPPORT_URGENT if c.urgent else INCOME_SUPPORT
+        task = Task(INCOME_SUPPORT, queue, c.received, c.deadline, application_minutes.next())
+        task.digital = c.digital
+        carried_over(INCOME_SUPPORT, 0.0, task)
+        submit(task)
