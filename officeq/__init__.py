@@ -26,6 +26,7 @@ _API = {
     "sweep": "officeq.api",
     "staff": "officeq.api",
     "plot": "officeq.api",
+    "calibrate": "officeq.api",
     "SweepResult": "officeq.api",
     "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
@@ -38,6 +39,7 @@ __all__ = ["__version__", *_API]
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports them
     from officeq.api import StaffingAnswer as StaffingAnswer
     from officeq.api import SweepResult as SweepResult
+    from officeq.api import calibrate as calibrate
     from officeq.api import load_config as load_config
     from officeq.api import plot as plot
     from officeq.api import run as run

@@ -194,3 +194,40 @@ def write_csvs(folder: Path, tables) -> tuple[Path, Path, Path]:  # type: ignore
                 out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
         out.to_csv(path, index=False)
     return paths  # type: ignore[return-value]
+
+
+def _true_value(data: dict, path: str) -> float | None:
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, dict):  # a distribution: its mean
+        return node.get("mean", node.get("value"))
+    return node
+
+
+def coverage_rows(cal, cfg: Config) -> list[tuple[str, float, float, float, float, bool]]:  # type: ignore[no-untyped-def]
+    """(path, true, estimate, low, high, covered) for every fitted scalar and mean."""
+    data = cfg.model_dump(mode="json")
+    found = dict(cal.estimates)
+    found |= {p: d.mean for p, d in cal.dists.items()}
+    for name, s in cal.streams.items():
+        found[f"{name}.arrivals_per_day"] = s.arrivals_per_day
+        found[f"{name}.digital_share"] = s.digital_share
+    rows = []
+    for path, e in sorted(found.items()):
+        true = _true_value(data, path)
+        if true is None or e.method in ("count", "range of daily counts"):
+            continue
+        rows.append((path, float(true), e.value, e.low, e.high, e.low <= true <= e.high))
+    return rows
+
+
+def table_text(rows) -> str:  # type: ignore[no-untyped-def]
+    lines = [f"{'parameter':58} {'true':>9} {'fitted':>9} {'95% interval':>21}  covered"]
+    for path, true, est, lo, hi, ok in rows:
+        lines.append(
+            f"{path:58} {true:9.4g} {est:9.4g} {lo:10.4g}–{hi:<10.4g}  {'yes' if ok else 'NO'}"
+        )
+    return "\n".join(lines)

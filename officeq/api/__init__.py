@@ -1,19 +1,21 @@
 """The Python API for notebooks and scripts; the ``officeq`` command uses it too.
 
-Five calls cover what the command line does:
+Six calls cover what the command line does:
 
 - :func:`load_config`: a file, a dict or a :class:`~officeq.config.schema.Config`,
   with ``--set``-style overrides, validated;
 - :func:`run`: one office, one replication, as a :class:`~officeq.measure.run.RunResult`;
 - :func:`sweep`: an experiment spec over scenarios × replications, as a :class:`SweepResult`;
 - :func:`staff`: the fewest caseworkers meeting targets, as a :class:`StaffingAnswer`;
-- :func:`plot`: any figure of ``officeq plot``, as a matplotlib ``Figure``.
+- :func:`plot`: any figure of ``officeq plot``, as a matplotlib ``Figure``;
+- :func:`calibrate`: a config fitted to an office's event log (``officeq calibrate``).
 
 Heavy libraries (pandas, matplotlib, dask) are imported inside the calls that
 need them. This room sits above figures and below the CLI in the flow.
 """
 
 from officeq.api.basics import ConfigLike, load_config, run
+from officeq.api.calibrating import calibrate
 from officeq.api.plotting import plot
 from officeq.api.staffing import StaffingAnswer, StaffingError, staff
 from officeq.api.sweeping import SweepError, SweepInterrupted, SweepResult, sweep
@@ -24,6 +26,7 @@ __all__ = [
     "OutputError",
     "StaffingAnswer",
     "StaffingError",
+    "calibrate",
     "SweepError",
     "SweepInterrupted",
     "SweepResult",

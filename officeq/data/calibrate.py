@@ -300,7 +300,8 @@ def calibrate(
         base_data.setdefault(key, {})
     for key in ("inquiry", "income_support", "followup"):
         base_data["work"].setdefault(key, {})
-    cal = Calibration(base_data, str(base_path), log.period, len(log.table))
+    shown = str(base) if base is not None else "configs/baseline.yaml (the package's)"
+    cal = Calibration(base_data, shown, log.period, len(log.table))
     b = _Builder(log, base_data, cal)
     b.inquiries()
     b.income_support()

@@ -7,8 +7,9 @@ arrived or started, an unknown kind, step or channel, a repeated ``task_id``,
 or an empty period. Nothing can exhaust memory: a file larger than
 :data:`MAX_BYTES` or with more than :data:`MAX_ROWS` rows is refused before it
 is read in full (CSV is read in chunks and stops at the cap; Parquet's row
-count is read from its footer). Rows are numbered as data rows from 1 (a CSV's
-header is line 1, so data row ``n`` is line ``n + 1``).
+count is read from its footer). Rows are named by their line as in a
+spreadsheet: the header is line 1, the first data row line 2 (as in
+:mod:`officeq.data.tables`, whose :class:`DataError` this raises).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from officeq.data.tables import DataError
 
 MAX_BYTES = 4 * 1024**3
 """Largest input file read (4 GiB); a larger one is refused, not loaded."""
@@ -48,10 +51,6 @@ CASELOAD_COLUMNS = ("user_id", "group", "owner", "entered", "last_session", "nex
 STAFF_COLUMNS = ("caseworker", "absent_from", "absent_to")
 
 
-class DataError(ValueError):
-    """Bad input data: the message is one line naming file, column and row."""
-
-
 @dataclass
 class EventLog:
     """The checked event log and the period it covers (whole days, inclusive)."""
@@ -73,8 +72,8 @@ class EventLog:
 
 
 def _first(mask: np.ndarray | pd.Series) -> int:
-    """The 1-based data row of the first True in ``mask``."""
-    return int(np.flatnonzero(np.asarray(mask))[0]) + 1
+    """The file line of the first True in ``mask`` (the header is line 1)."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
 
 
 def read_table(path: str | Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
@@ -161,8 +160,8 @@ def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> 
         if differs.any():
             row = _first(differs)
             raise DataError(
-                f"{name}: column '{column}' mixes time zones: row {row} "
-                f"({text.iloc[row - 1]!r}) differs from {first_zone!r}; use one local time"
+                f"{name}: column '{column}' mixes time zones: line {row} "
+                f"({text.iloc[row - 2]!r}) differs from {first_zone!r}; use one local time"
             )
         text = text.str.slice(0, -len(first_zone))
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
@@ -170,7 +169,7 @@ def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> 
     if bad.any():
         row = _first(bad)
         raise DataError(
-            f"{name}: column '{column}' row {row}: {text.iloc[row - 1]!r} is not an "
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not an "
             f"ISO 8601 {'date' if dates else 'timestamp'} (like 2025-01-06T08:13:24)"
         )
     return parsed.astype("datetime64[ns]")
@@ -186,7 +185,7 @@ def parse_ints(col: pd.Series, name: str, column: str, required: bool) -> pd.Ser
     if bad.any():
         row = _first(bad)
         raise DataError(
-            f"{name}: column '{column}' row {row}: {col.iloc[row - 1]!r} is not a whole number"
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not a whole number"
         )
     return num.astype("Int64")
 
@@ -197,7 +196,7 @@ def _choice(col: pd.Series, name: str, column: str, allowed: tuple[str, ...]) ->
     if bad.any():
         row = _first(bad)
         raise DataError(
-            f"{name}: column '{column}' row {row}: {text.iloc[row - 1]!r} is not one of "
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not one of "
             f"{', '.join(allowed)}"
         )
     return text
@@ -212,7 +211,7 @@ def _bools(col: pd.Series, name: str, column: str) -> pd.Series:
     if bad.any():
         row = _first(bad)
         raise DataError(
-            f"{name}: column '{column}' row {row}: {col.iloc[row - 1]!r} is not true/false"
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not true/false"
         )
     return text.map(mapping).astype("boolean")
 
@@ -222,8 +221,8 @@ def _before(t: pd.DataFrame, name: str, later: str, earlier: str) -> None:
     if bad.any():
         row = _first(bad)
         raise DataError(
-            f"{name}: column '{later}' row {row}: {later} {t[later].iloc[row - 1]} is before "
-            f"{earlier} {t[earlier].iloc[row - 1]}"
+            f"{name}: column '{later}', line {row}: {later} {t[later].iloc[row - 2]} is before "
+            f"{earlier} {t[earlier].iloc[row - 2]}"
         )
 
 
@@ -238,10 +237,12 @@ def read_events(path: str | Path) -> EventLog:
     dup = t["task_id"].duplicated().to_numpy()
     if dup.any():
         row = _first(dup)
-        raise DataError(f"{name}: column 'task_id' row {row}: {t['task_id'].iloc[row - 1]} repeats")
+        raise DataError(
+            f"{name}: column 'task_id', line {row}: {t['task_id'].iloc[row - 2]} repeats"
+        )
     kind = _choice(raw["kind"], name, "kind", KINDS)
     if kind.isna().any():
-        raise DataError(f"{name}: column 'kind' row {_first(kind.isna())}: empty")
+        raise DataError(f"{name}: column 'kind', line {_first(kind.isna())}: empty")
     t["kind"] = kind
     t["step"] = _choice(raw["step"], name, "step", STEPS)
     t["channel"] = _choice(raw["channel"], name, "channel", CHANNELS)
@@ -252,13 +253,15 @@ def read_events(path: str | Path) -> EventLog:
     for c in EVENT_TIMES:
         t[c] = parse_times(raw[c], name, c)
     if t["arrived"].isna().any():
-        raise DataError(f"{name}: column 'arrived' row {_first(t['arrived'].isna())}: empty")
+        raise DataError(f"{name}: column 'arrived', line {_first(t['arrived'].isna())}: empty")
     _before(t, name, "started", "arrived")
     _before(t, name, "finished", "arrived")
     _before(t, name, "finished", "started")
     lone = (t["finished"].notna() & t["started"].isna()).to_numpy()
     if lone.any():
-        raise DataError(f"{name}: column 'started' row {_first(lone)}: empty but the task finished")
+        raise DataError(
+            f"{name}: column 'started', line {_first(lone)}: empty but the task finished"
+        )
     needs = {
         "channel": t["kind"].isin(["inquiry", "income_support"]),
         "group": t["kind"].isin(["followup", "short_contact"]),
@@ -269,12 +272,12 @@ def read_events(path: str | Path) -> EventLog:
         if bad.any():
             row = _first(bad)
             raise DataError(
-                f"{name}: column '{column}' row {row}: empty for a {t['kind'].iloc[row - 1]} task"
+                f"{name}: column '{column}', line {row}: empty for a {t['kind'].iloc[row - 2]} task"
             )
     stepped = t["kind"].eq("income_support") & t["step"].notna()
     bad = (stepped & t["case_id"].isna()).to_numpy()
     if bad.any():
-        raise DataError(f"{name}: column 'case_id' row {_first(bad)}: empty for a case step")
+        raise DataError(f"{name}: column 'case_id', line {_first(bad)}: empty for a case step")
     streams = t[t["kind"].isin(["inquiry", "income_support"])]
     if streams.empty:
         raise DataError(
@@ -295,19 +298,19 @@ def read_caseload(path: str | Path) -> pd.DataFrame:
     t["user_id"] = parse_ints(raw["user_id"], name, "user_id", required=True)
     t["group"] = raw["group"].astype("string").str.strip()
     if t["group"].isna().any():
-        raise DataError(f"{name}: column 'group' row {_first(t['group'].isna())}: empty")
+        raise DataError(f"{name}: column 'group', line {_first(t['group'].isna())}: empty")
     t["owner"] = parse_ints(raw["owner"], name, "owner", required=False)
     for c in ("entered", "last_session", "next_due", "left"):
         t[c] = parse_times(raw[c], name, c) if c in raw else pd.Series(pd.NaT, index=raw.index)
     if t["entered"].isna().any():
-        raise DataError(f"{name}: column 'entered' row {_first(t['entered'].isna())}: empty")
+        raise DataError(f"{name}: column 'entered', line {_first(t['entered'].isna())}: empty")
     _before(t, name, "left", "entered")
     reason = raw["exit_reason"] if "exit_reason" in raw else pd.Series(None, index=raw.index)
     t["exit_reason"] = _choice(reason, name, "exit_reason", ("work", "other"))
     bad = (t["left"].notna() & t["exit_reason"].isna()).to_numpy()
     if bad.any():
         raise DataError(
-            f"{name}: column 'exit_reason' row {_first(bad)}: empty for a user who left"
+            f"{name}: column 'exit_reason', line {_first(bad)}: empty for a user who left"
         )
     t.attrs["has_exits"] = "left" in raw
     return t
@@ -326,7 +329,7 @@ def read_staff(path: str | Path) -> pd.DataFrame:
     half = (t["absent_from"].isna() != t["absent_to"].isna()).to_numpy()
     if half.any():
         raise DataError(
-            f"{name}: column 'absent_to' row {_first(half)}: give both dates or neither"
+            f"{name}: column 'absent_to', line {_first(half)}: give both dates or neither"
         )
     _before(t, name, "absent_to", "absent_from")
     return t
