@@ -43,9 +43,11 @@ class StreamFit:
     """Counts (phone/digital per weekday and hour) and the fitted expectation, for figures."""
 
 
-def _norm(x: np.ndarray, where: np.ndarray) -> list[float]:
+def _norm(x: np.ndarray, where: np.ndarray, keep_all: bool = False) -> list[float]:
+    """``x`` scaled to mean 1 over ``where``; zero elsewhere unless ``keep_all``."""
     mean = x[where].mean() if where.any() else 0.0
-    out = np.where(where, x / mean if mean > 0 else 0.0, 0.0)
+    scaled = x / mean if mean > 0 else np.zeros_like(x)
+    out = scaled if keep_all else np.where(where, scaled, 0.0)
     return [round(float(v), 3) for v in out]
 
 
@@ -76,7 +78,7 @@ def fit_stream(
     n_open, n_all = day_exposure(cal_cfg, start.date(), days)
     n_open = np.where(open_days, n_open, 0.0)
     t = pd.DatetimeIndex(arrived)
-    wd = t.weekday.to_numpy()
+    wd = t.day_of_week.to_numpy()
     hour = t.hour.to_numpy()
     digital = np.asarray(digital, bool)
     phone_wd = np.bincount(wd[~digital], minlength=7).astype(float)
@@ -113,7 +115,7 @@ def fit_stream(
     s = digital_week / week if week > 0 else 0.0
     p_lo, p_hi = share_ci(int(n_digital), total)
     ds = Estimate(s, to_share(p_lo), to_share(p_hi), "Clopper-Pearson", source)
-    wd_profile = _norm(w, open_days if open_days.any() else np.ones(7, bool))
+    wd_profile = _norm(w, open_days, keep_all=True)
     expected_phone = n_open * alpha * w
     expected_digital = n_all * beta * w
     hour_profile, digital_profile, obs = None, None, {}
