@@ -298,3 +298,25 @@ def test_a_period_shorter_than_a_week_is_refused(tmp_path) -> None:
     paths = write_csvs(tmp_path, [events, caseload, staff])
     r = invoke("calibrate", paths[0], "--out", tmp_path / "o.yaml")
     assert r.exit_code == 2 and "at least a week" in r.stderr
+
+
+def test_a_file_without_line_breaks_is_refused_without_buffering_it(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "events.csv"
+    header = ",".join(eventlog.EVENT_COLUMNS) + "\n"
+    path.write_bytes(header.encode() + b"x" * 5000)
+    monkeypatch.setattr(eventlog, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(eventlog, "BLOCK", 1024)  # the run of bytes spans blocks
+    with pytest.raises(eventlog.DataError, match="line 2 is longer"):
+        eventlog.read_events(path)
+
+
+def test_phone_arrivals_outside_opening_hours_are_counted(tmp_path) -> None:
+    events, caseload, staff = event_log(true_config(), 30, seed=2)
+    phone = events.index[(events["kind"] == "inquiry") & (events["channel"] == "phone")][:3]
+    events.loc[phone, "arrived"] = events.loc[phone, "arrived"].dt.normalize() + pd.Timedelta(
+        hours=20
+    )
+    events.loc[phone, ["started", "finished"]] = pd.NaT
+    paths = write_csvs(tmp_path, [events, caseload, staff])
+    cal = calibrate(paths[0])
+    assert cal.dropped["inquiries: phone arrivals outside --base opening hours (hour profile)"] == 3

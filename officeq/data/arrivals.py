@@ -130,6 +130,8 @@ def fit_stream(
         rate = np.where(exposure > 0, phone_h / np.where(exposure > 0, exposure, 1), 0.0)
         hour_profile = _norm(rate, exposure > 0)
         obs["phone_hour_exposure"] = exposure
+        outside = (exposure == 0)[hour[~digital]] | ~open_days[wd[~digital]]
+        obs["phone_outside"] = np.array([int(outside.sum())])
     if n_digital > 0:
         digital_profile = _norm(digital_h, np.ones(24, bool))
     obs.update(

@@ -116,6 +116,11 @@ class _Builder:
         s.arrivals_per_day.source += f", {self.log.period}"
         s.digital_share.source += f", {self.log.period}"
         self.cal.streams[path] = s
+        outside = int(s.observed.get("phone_outside", [0])[0])
+        if outside:  # counted in the volume, not in the hour profile
+            self.cal.dropped[
+                f"{what}: phone arrivals outside --base opening hours (hour profile)"
+            ] = outside
         _set(self.data, f"{path}.arrivals_per_day", round(s.arrivals_per_day.value, 3))
         _set(self.data, f"{path}.digital_share", round(s.digital_share.value, 4))
         _set(self.data, f"{path}.weekday_profile", s.weekday_profile)

@@ -20,13 +20,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from officeq.data.tables import DataError
+from officeq.data.tables import MAX_FILE_BYTES, DataError
 
-MAX_BYTES = 4 * 1024**3
-"""Largest input file read (4 GiB); a larger one is refused, not loaded."""
+MAX_BYTES = MAX_FILE_BYTES
+"""Largest input file read (2 GiB, as :mod:`officeq.data.tables`); a larger one is refused."""
 MAX_ROWS = 5_000_000
 """Most rows read from one file."""
+MAX_LINE_BYTES = 1024**2
+"""Longest CSV line (1 MiB): a file without line breaks is refused, not buffered."""
+MAX_UNPACKED = 8 * 1024**3
+"""Most bytes the columns read from a Parquet file may take unpacked."""
 CHUNK_ROWS = 200_000
+BLOCK = 16 * 1024**2
 
 KINDS = ("inquiry", "income_support", "followup", "short_contact")
 STEPS = ("intake", "first_meeting", "review", "decision", "interim_reply")
@@ -85,11 +90,15 @@ def read_table(path: str | Path, columns: tuple[str, ...], optional: tuple[str, 
         raise DataError(f"{name}: file not found")
     size = p.stat().st_size
     if size > MAX_BYTES:
-        raise DataError(f"{name}: {size / 1024**3:.1f} GiB is more than the 4 GiB this reads")
+        raise DataError(
+            f"{name}: {size / 1024**3:.1f} GiB is more than the "
+            f"{MAX_BYTES / 1024**3:g} GiB officeq reads"
+        )
     if p.suffix.lower() in (".parquet", ".pq"):
         return _read_parquet(p, name, columns, optional)
     if p.suffix.lower() != ".csv":
         raise DataError(f"{name}: expected a .csv or .parquet file")
+    _check_lines(p, name)
     try:
         header = pd.read_csv(p, nrows=0, encoding="utf-8").columns
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
@@ -119,6 +128,27 @@ def read_table(path: str | Path, columns: tuple[str, ...], optional: tuple[str, 
     return table.replace("", None)
 
 
+def _check_lines(p: Path, name: str) -> None:
+    """Refuse a CSV with a line longer than :data:`MAX_LINE_BYTES` (read in blocks,
+    up to the row cap), so the parser never buffers a runaway line."""
+    line, run, seen = 1, 0, 0
+    with p.open("rb") as f:
+        while block := f.read(BLOCK):
+            breaks = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
+            edges = np.concatenate([[-1], breaks, [len(block)]])
+            gaps = np.diff(edges) - 1
+            gaps[0] += run
+            long = np.flatnonzero(gaps[:-1] > MAX_LINE_BYTES) if breaks.size else []
+            if len(long) or gaps[-1] > MAX_LINE_BYTES:
+                at = line + (int(long[0]) if len(long) else breaks.size)
+                raise DataError(f"{name}: line {at} is longer than 1 MiB; is it a CSV file?")
+            run = int(gaps[-1]) if breaks.size else run + len(block)
+            line += breaks.size
+            seen += breaks.size
+            if seen > MAX_ROWS + 1:
+                return
+
+
 def _read_parquet(p: Path, name: str, columns: tuple[str, ...], optional: tuple[str, ...]):
     import pyarrow.parquet as pq
 
@@ -131,6 +161,15 @@ def _read_parquet(p: Path, name: str, columns: tuple[str, ...], optional: tuple[
     if meta.metadata.num_rows > MAX_ROWS:
         raise DataError(f"{name}: more than {MAX_ROWS:,} rows; split the period")
     keep = [c for c in (*columns, *optional) if c in header]
+    md = meta.metadata
+    unpacked = sum(
+        md.row_group(i).column(j).total_uncompressed_size
+        for i in range(md.num_row_groups)
+        for j in range(md.num_columns)
+        if md.schema.column(j).path.split(".")[0] in keep
+    )
+    if unpacked > MAX_UNPACKED:
+        raise DataError(f"{name}: {unpacked / 1024**3:.1f} GiB unpacked is more than officeq reads")
     table = meta.read(columns=keep).to_pandas()
     for c in table.columns:
         col = table[c]
