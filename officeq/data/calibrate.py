@@ -161,6 +161,9 @@ class _Builder:
             if one_touch:
                 self.cal.dropped["income support rows without a step in a log of cases"] = one_touch
             apps = stepped[stepped["step"] == "intake"]
+            self.cal.base_notes["work.income_support.duration_minutes"] = (
+                "unused: the log has case steps (process)"
+            )
             self.cases(stepped, apps)
         self.stream(
             "work.income_support",
@@ -185,7 +188,8 @@ class _Builder:
         young = len(apps) - len(mature)
         if young:
             self.cal.dropped[
-                f"cases received in the last {MATURE_DAYS} days or urgent (not in step shares)"
+                f"intake rows of urgent cases or cases received in the last {MATURE_DAYS} days "
+                "(not in first_time_share)"
             ] = young
         met = set(steps.loc[steps["step"] == "first_meeting", "case_id"].dropna())
         if len(mature):

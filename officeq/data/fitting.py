@@ -145,7 +145,7 @@ def fit_distribution(
     if done.std() <= 1e-3 * done.mean():
         m = float(done.mean())
         est = Estimate(m, float(done.min()), float(done.max()), "observed range", source)
-        return DistFit("fixed", est, 0.0, x.size, int(cens.sum()), {}, 0.0, 1.0, done, None)
+        return DistFit("fixed", est, 0.0, done.size, 0, {}, 0.0, 1.0, done, None)
     data = stats.CensoredData.right_censored(x, cens) if cens.any() else x
     fits, aic = {}, {}
     for name in families:

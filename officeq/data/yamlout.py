@@ -51,7 +51,7 @@ def estimate_note(e: Estimate) -> str:
 def dist_note(d: DistFit) -> str:
     cens = f", {d.censored:,} censored" if d.censored else ""
     if d.dist == "fixed":
-        return f"fitted: fixed {_num(d.mean.value)} (all {d.n:,} values equal) from {d.mean.source}"
+        return f"fitted: fixed {_num(d.mean.value)} (every observed value) from {d.mean.source}"
     aic = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(d.aic.items(), key=lambda kv: kv[1]))
     return (
         f"fitted: {d.dist} mean {_num(d.mean.value)} (95% {_num(d.mean.low)}–"
@@ -91,7 +91,7 @@ def render(cal: Calibration, command: str = "officeq calibrate") -> str:
     lines = [
         f"# Calibrated by `{command}` from {cal.rows:,} event-log rows, {cal.period}.",
         "# Each fitted number's comment gives its estimate, 95% interval and source;",
-        f"# the rest comes from --base {base} ({CANNOT}).",
+        f"# the rest comes from --base {base}: {CANNOT}.",
     ]
     if cal.dropped:
         lines.append(
