@@ -37,7 +37,8 @@ class _Progress:
     after each run.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "sweep") -> None:
+        self.label = label
         self.total = self.done = 0
         self.start = time.monotonic()
         self._bar: Any = None
@@ -50,7 +51,7 @@ class _Progress:
             if err_console.is_terminal:
                 self._bar = progress_bar()
                 self._bar.start()
-                self._task = self._bar.add_task("sweep", total=total, completed=done)
+                self._task = self._bar.add_task(self.label, total=total, completed=done)
             elif done:
                 err_console.print(f"resuming: {done} of {total} runs already stored")
             self.done, self.total = done, total
@@ -64,7 +65,7 @@ class _Progress:
             elapsed = time.monotonic() - self.start
             left = elapsed / max(done, 1) * (total - done)
             err_console.print(
-                f"sweep: {done}/{total} runs done, {elapsed:.0f} s "
+                f"{self.label}: {done}/{total} runs done, {elapsed:.0f} s "
                 f"elapsed, about {left:.0f} s left",
                 highlight=False,
             )

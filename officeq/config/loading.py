@@ -135,16 +135,34 @@ def apply_overrides(
         node: Any = out
         parts = path.split(".")
         for i, part in enumerate(parts[:-1]):
-            child = node.get(part)
+            if isinstance(node, list):
+                child = _item(node, part, source, path, ".".join(parts[:i]))
+            else:
+                child = node.get(part)
             if child is None:
                 child = node[part] = {}
-            elif not isinstance(child, dict):
+            elif not isinstance(child, dict | list):
                 raise ConfigError(
                     source, f"--set {path}", f"{'.'.join(parts[: i + 1])} is a value, not a section"
                 )
             node = child
-        node[parts[-1]] = value
+        if isinstance(node, list):
+            _item(node, parts[-1], source, path, ".".join(parts[:-1]))
+            node[int(parts[-1])] = value
+        else:
+            node[parts[-1]] = value
     return out
+
+
+def _item(items: list[Any], part: str, source: str, path: str, where: str) -> Any:
+    """``items[part]`` for a list index in a dotted path (``changes.0.from``)."""
+    if not part.isdigit() or int(part) >= len(items):
+        raise ConfigError(
+            source,
+            f"--set {path}",
+            f"{where} is a list of {len(items)}: {part!r} is not an index of it",
+        )
+    return items[int(part)]
 
 
 _TYPE_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "tuple", "date"}
@@ -185,6 +203,8 @@ def validate(
             loc += (first["ctx"]["field"],)
         field = _field_path(loc)
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "plan_change":  # a dated change (config.changes) names its field
+            field, message = first["ctx"]["field"], first["ctx"]["message"]
         if first["type"] == "extra_forbidden":
             message = "unknown field (not in the config schema; check the spelling)"
         elif first["type"] == "missing":

@@ -9,10 +9,11 @@ named beside each default. Reading YAML files lives in :mod:`officeq.config.load
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from officeq.config.base import (
     MAX_ARRIVALS_PER_DAY,
@@ -28,6 +29,7 @@ from officeq.config.base import (
     excerpt,
     parse_hours,
 )
+from officeq.config.changes import MAX_CHANGES, Change, resolve_plan
 from officeq.config.distributions import (
     Distribution,
     Duration,
@@ -335,6 +337,9 @@ class Config(_Model):
     work: WorkConfig = WorkConfig()
     policy: PolicyConfig = PolicyConfig()
     steering: SteeringConfig = SteeringConfig()
+    changes: tuple[Change, ...] = Field((), max_length=MAX_CHANGES)
+    """Dated changes during the run (:mod:`officeq.config.changes`); empty: none."""
+    _plan: tuple[tuple[int, Config], ...] = PrivateAttr(())
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
@@ -349,7 +354,14 @@ class Config(_Model):
             for g in need:
                 if g not in groups:
                     raise ValueError(f"policy.need_order: {g!r} is not a group in work.followup")
+        if self.changes:
+            days = math.ceil(self.horizon_days)
+            self._plan = resolve_plan(self, Config.model_validate, days)
         return self
+
+    def plan(self) -> tuple[tuple[int, Config], ...]:
+        """The days the config changes on (within the run) and the config from each on."""
+        return self._plan
 
     def need_order(self) -> tuple[str, ...]:
         """Need groups, most vulnerable first, covering every configured group."""

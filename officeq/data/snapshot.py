@@ -13,7 +13,8 @@ A snapshot folder holds
   ``rounds_left``, ``interim_sent``, ``touches``, ``handling_minutes``,
   ``waiting_on_user_days``;
 - ``caseload.csv``: ``user_id``, ``group``, ``owner``, ``entered``,
-  ``last_session``, ``next_due`` and optionally ``next_meeting`` (rows with a
+  ``last_session``, ``next_due`` and optionally ``next_meeting`` and
+  ``session_minutes`` (the booked meeting and its length; rows with a
   ``left`` date are users no longer on the caseload and are skipped);
 - ``staff.csv``: ``caseworker``, ``absent_from``, ``absent_to``: every
   caseworker, with the absence running at the moment, if any.
@@ -110,10 +111,11 @@ def write_snapshot(state: OfficeState, folder: Path, at: dt.date, source: str) -
                 "",
                 "",
                 _stamp(t0, u.next_meeting),
+                round(u.session_minutes, 3) if u.session_minutes == u.session_minutes else "",
             )
             for u in state.users
         ],
-        columns=[*CASELOAD_COLUMNS, "left", "exit_reason", "next_meeting"],
+        columns=[*CASELOAD_COLUMNS, "left", "exit_reason", "next_meeting", "session_minutes"],
     )
     users.to_csv(folder / "caseload.csv", index=False)
     staff = pd.DataFrame(
@@ -298,6 +300,13 @@ def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
     meeting = [math.nan] * len(frame)
     if "next_meeting" in frame:
         meeting = _hours(timestamps(frame, "next_meeting", path), at)
+    minutes = [math.nan] * len(frame)
+    if "session_minutes" in frame:
+        values = numbers(frame, "session_minutes", path)
+        if (values <= 0).any():
+            i = int((values <= 0).to_numpy().argmax())
+            raise DataError(f"{where(path, 'session_minutes', i)}: must be positive")
+        minutes = list(values)
     return tuple(
         UserState(
             int(ids.iloc[i]),
@@ -307,6 +316,7 @@ def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
             last[i],
             due[i],
             meeting[i],
+            minutes[i],
         )
         for i in range(len(frame))
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from officeq.config.changes import max_caseworkers
 from officeq.config.schema import Config
 from officeq.measure.daily import DailyTable
 from officeq.measure.recorder import Recorder
@@ -108,7 +109,7 @@ def recorder_for(
             tuple(cfg.work.followup.groups),
             cfg.warmup_days * HOURS_PER_DAY,
             cfg.horizon_days * HOURS_PER_DAY,
-            cfg.staff.caseworkers,
+            max_caseworkers(cfg),
         )
 
     return make_recorder

@@ -8,16 +8,13 @@ backlog). After a session the next due date is the session end plus a fresh
 interval. Users leave (to work, or otherwise) at their group's rates; new
 users arrive and are due for a first meeting at once.
 
-With ``outcomes.session_effect`` > 0 a user's exit-to-work rate rises for
-``effect_days`` after each substantive session: each user draws the hazard
-they must accumulate before leaving for work (an Exp(1) amount, from the
-user's own uniform, so the same user in every scenario), and the exit time
-is recomputed whenever the rate changes. With ``failure_demand`` on, an
-overdue user past the grace period sends inquiries as a Poisson stream until
-seen; with booked meetings only a user whose meeting the office cancelled
-chases (one with a date waits for it).
+With ``outcomes.session_effect`` > 0 the exit-to-work rate rises for
+``effect_days`` after each session (each user draws the Exp(1) hazard to
+accumulate before leaving). With ``failure_demand`` on, an overdue user past the
+grace period sends inquiries until seen (with meetings: only if the office
+cancelled theirs).
 
-Due dates and exits are SimPy timeouts with a callback: no process per user.
+Due dates and exits are timeouts with a callback: no process per user.
 """
 
 from __future__ import annotations
@@ -33,6 +30,7 @@ import simpy
 from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
+from officeq.model.restore import restore_users
 from officeq.model.sampling import residual_sample
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
@@ -73,7 +71,7 @@ class Caseload:
         appointments: Appointments | None = None,
         users: Iterable[UserState] | None = None,
     ) -> None:
-        """``users``: the caseload of a snapshot (:meth:`restore`); None: drawn."""
+        """``users``: a snapshot's caseload (:func:`restore_users`); None: drawn."""
         self.env = env
         self.owners = owners
         self.meetings = appointments
@@ -101,10 +99,11 @@ class Caseload:
         if users is None:
             self._populate(streams.rng("caseload.initial"))
         else:
-            self.restore(users, streams.rng("caseload.initial"))
+            restore_users(self, users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
+        self._arrivals_proc: simpy.Process | None = None
         if sum(rates) > 0:
-            env.process(self._arrivals(rates))
+            self._arrivals_proc = env.process(self._arrivals(rates))
 
     # --- users ---------------------------------------------------------------
     def _exit_rate(self, g: FollowupGroup) -> float:
@@ -120,7 +119,7 @@ class Caseload:
             per_year = [self.cfg.new_users_per_year * g.share for g in self.groups.values()]
         return [r / HOURS_PER_YEAR for r in per_year]
 
-    def _add(
+    def add_user(
         self,
         group: str,
         seed: int,
@@ -167,7 +166,7 @@ class Caseload:
         if known is None:
             self._schedule_due(user, first_due)
         else:
-            self._schedule_due(user, first_due, known.next_meeting, overdue=True)
+            self._schedule_due(user, first_due, known, overdue=True)
 
     # --- outcomes: exit to work as an accumulated hazard -----------------------------
     def _work_rates(self, user: User) -> tuple[float, float]:
@@ -210,56 +209,57 @@ class Caseload:
             exit_u, work_u = rng.random(n), rng.random(n)
             first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
             for i in range(n):
-                self._add(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
-
-    def restore(self, users: Iterable[UserState], rng: np.random.Generator) -> None:
-        """Put the users of a snapshot on the caseload, with their owners, due dates
-        and booked meetings; what the snapshot does not say (their exit times, the
-        next due date of a user without one) is drawn from ``rng``."""
-        for known in users:
-            g = self.groups[known.group]
-            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-            due = known.next_due
-            if math.isnan(due):
-                due = float(residual_sample(g.interval_days, rng, 1)[0]) * HOURS_PER_DAY
-            self._next_id = known.id
-            self._add(known.group, seed, exit_u, work_u, due, True, known)
-        self._next_id = max(self.users, default=-1) + 1
+                self.add_user(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
 
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
-        total = sum(rates)
         names = list(self.groups)
-        probs = np.asarray(rates) / total
-        while True:
-            yield self.env.timeout(rng.exponential(1.0 / total))
-            group = names[int(rng.choice(len(names), p=probs))]
-            seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
-            self._add(group, seed, exit_u, work_u, self.first_due, False)
+        while True:  # a Poisson stream; a new rate (an interrupt) restarts it, memoryless
+            total = sum(rates)
+            probs = np.asarray(rates) / total if total > 0 else None
+            try:
+                while True:
+                    if probs is None:
+                        yield self.env.event()  # no new users until the rate changes
+                    yield self.env.timeout(rng.exponential(1.0 / total))
+                    group = names[int(rng.choice(len(names), p=probs))]
+                    seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+                    self.add_user(group, seed, exit_u, work_u, self.first_due, False)
+            except simpy.Interrupt as change:
+                rates = change.cause
+
+    def set_new_users(self, per_year: float | None) -> None:
+        """From now on new users join at ``per_year`` (None: replacing exits)."""
+        self.cfg = self.cfg.model_copy(update={"new_users_per_year": per_year})
+        rates = self._new_user_rates()
+        if self._arrivals_proc is not None:
+            self._arrivals_proc.interrupt(rates)
+        elif sum(rates) > 0:
+            self._arrivals_proc = self.env.process(self._arrivals(rates))
 
     # --- events ------------------------------------------------------------------
     def _schedule_due(
-        self, user: User, delay: float, meeting: float = math.nan, overdue: bool = False
+        self, user: User, delay: float, known: UserState | None = None, overdue: bool = False
     ) -> None:
         """Set ``user``'s next due date ``delay`` hours ahead; the session's length is
         drawn now, and with appointments the meeting is booked now (at ``meeting``
         when it is known). ``overdue``: a negative delay is a due date in the past."""
         now = self.env.now
-        beyond = now + delay >= self.horizon
-        if beyond and self.meetings is None:
-            return
+        beyond = now + delay >= self.horizon  # set (a snapshot reads it), not scheduled
         g = self.groups[user.group]
         minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        if known is not None and not math.isnan(known.session_minutes):
+            minutes = known.session_minutes
         due = now + (delay if overdue else max(delay, 0.0))
         task = Task(FOLLOWUP, self._queue[user.group], due, math.inf, minutes / 60.0, user)
         user.next = task
         if self.meetings is not None:
             # booked even past the horizon: the booking draws from the shared lead
             # stream, so a longer run must make it too to repeat a shorter one
-            if math.isnan(meeting):
+            if known is None or math.isnan(known.next_meeting):
                 self.meetings.book(user, task, due)
             else:
-                self.meetings.book_at(user, task, meeting)
+                self.meetings.book_at(user, task, known.next_meeting)
         if beyond:
             return
         if delay <= 0:
@@ -357,10 +357,10 @@ class Caseload:
                 self.rec.unassigned_change(-1, now)
             taken = self.owners.leave(user)
             if taken is not None:
-                self._taken_on(taken, now)
+                self.taken_on(taken, now)
 
     # --- own caseloads -------------------------------------------------------------
-    def _taken_on(self, user: User, now: float) -> None:
+    def taken_on(self, user: User, now: float) -> None:
         """An unassigned user gets an owner: their waiting (or next) session moves to them."""
         self.rec.unassigned_change(-1, now)
         user.away_mark = self.away_days[user.owner]

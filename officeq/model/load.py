@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from officeq.config.changes import configs_of
 from officeq.config.schema import Config
 from officeq.model.arrivals import open_weekdays, weekly_opening
 
@@ -21,6 +22,8 @@ class Load:
     income_support: float
     followup: float
     capacity: float
+    planned: bool = False
+    """True when this is the busiest config of a plan over time (``changes:``)."""
 
     @property
     def offered(self) -> float:
@@ -36,6 +39,21 @@ class Load:
 
 def offered_load(cfg: Config) -> Load:
     """The office's offered load per week (follow-up at its planned intervals).
+
+    With a plan over time (``changes:``), the load of its busiest config (the
+    highest utilisation), marked ``planned``.
+    """
+    if cfg.changes and cfg.plan():
+        loads = [_offered_load(c) for c in configs_of(cfg)]
+        busiest = max(loads, key=lambda x: x.utilization)
+        return Load(
+            busiest.inquiry, busiest.income_support, busiest.followup, busiest.capacity, True
+        )
+    return _offered_load(cfg)
+
+
+def _offered_load(cfg: Config) -> Load:
+    """The offered load of one config (no plan).
 
     Follow-up counts one session per interval per user, the most the caseload
     asks for; waiting stretches intervals, so the realised load is lower. An
@@ -79,6 +97,8 @@ def describe(load: Load) -> str:
         f"offered load {load.offered:.0f} h/week against {load.capacity:.0f} h/week "
         f"of client time: utilisation {u:.0%}"
     )
+    if load.planned:
+        text += " at the busiest point of the plan over time"
     if u >= 1:
         text += " — more work arrives than the staff can do; the backlog will grow"
     return text

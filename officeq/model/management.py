@@ -118,6 +118,8 @@ class Management:
         self.late_cases: Callable[[float], int] | None = None
         """With income-support cases: open cases past their deadline at a time."""
         self._next_worker = 0
+        self.head_count: Callable[[int], int] | None = None
+        """With a plan over time: caseworkers employed on a day (0 .. n-1)."""
         months = rec.table.month_of_day
         self.days = len(months)
         self.open_rank = np.zeros(self.days, dtype=int)  # open days so far in the month
@@ -210,6 +212,8 @@ class Management:
     def _issue(self, proj: Projection, day: int, now: float) -> None:
         r = self.steering.review
         workers = self.office.workers
+        if self.head_count is not None:  # a plan over time: only those employed tomorrow
+            workers = workers[: self.head_count(day + 1)]
         n = len(workers)
         k = n if r.redirect_caseworkers == "all" else min(int(r.redirect_caseworkers), n)
         if k == 0:

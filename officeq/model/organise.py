@@ -21,6 +21,7 @@ from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.diary import Diary
 from officeq.model.office import Office
 from officeq.model.owners import Owners
+from officeq.model.plans import EmployedWindows, Plan
 from officeq.model.policies import booked
 from officeq.model.staff import MeetingWindows
 from officeq.model.streams import Streams
@@ -39,6 +40,7 @@ class Simulation(Protocol):
     absent: list[np.ndarray]
     days: int
     caseload: Any
+    plan: Plan | None
 
 
 class Organisation:
@@ -47,7 +49,7 @@ class Organisation:
     def __init__(self, sim: Simulation) -> None:
         cfg = sim.cfg
         fu = cfg.work.followup
-        c = cfg.staff.caseworkers
+        c = len(sim.office.workers)  # a plan over time builds its largest staff
         self.sim = sim
         self.owners: Owners | None = None
         if fu.assignment == "own":
@@ -59,7 +61,9 @@ class Organisation:
         self.meetings: Appointments | None = None
         if booked(cfg):
             slots = fu.appointments.windows()
-            windows = [MeetingWindows(sim.cal, cfg.staff, i, slots) for i in range(c)]
+            windows: list[Any] = [MeetingWindows(sim.cal, cfg.staff, i, slots) for i in range(c)]
+            if sim.plan is not None:  # no meetings on days a caseworker is not employed
+                windows = [EmployedWindows(w, sim.plan.employed(i)) for i, w in enumerate(windows)]
             diaries = [Diary(w, w.days, w.any) for w in windows]
             env = sim.env
             self.meetings = Appointments(

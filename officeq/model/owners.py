@@ -22,6 +22,8 @@ class Owners:
     def __init__(self, caseworkers: int, cap: int | None) -> None:
         self.count = [0] * caseworkers
         """Users owned, per caseworker."""
+        self.staff = caseworkers
+        """Caseworkers employed now (0 .. staff-1; a plan over time changes it)."""
         self.cap = math.inf if cap is None else cap
         self.unassigned: deque[User] = deque()
         self.unassigned_n = 0
@@ -29,7 +31,7 @@ class Owners:
 
     def join(self, user: User, initial: bool) -> bool:
         """Give a joining user an owner; False when they wait unassigned."""
-        n = len(self.count)
+        n = self.staff
         if n == 0:
             return self._wait(user)
         if initial:
@@ -54,7 +56,7 @@ class Owners:
 
     def _fewest(self) -> int:
         count = self.count
-        return min(range(len(count)), key=count.__getitem__)
+        return min(range(self.staff), key=count.__getitem__)
 
     def _wait(self, user: User) -> bool:
         user.owner = -1
@@ -79,7 +81,7 @@ class Owners:
     def take_unassigned(self) -> User | None:
         """The longest-waiting unassigned user, given to the caseworker with the
         fewest users if there is room; None otherwise."""
-        if not self.count:
+        if not self.staff:
             return None
         while self.unassigned and not self.unassigned[0].active:
             self.unassigned.popleft()
@@ -92,3 +94,12 @@ class Owners:
         self.unassigned_n -= 1
         self._assign(user, w)
         return user
+
+    def move(self, user: User) -> bool:
+        """A leaving caseworker's user goes to the employed colleague with the fewest
+        users; False when all are full (the user waits unassigned)."""
+        self.count[user.owner] -= 1
+        if not self.staff or self.count[self._fewest()] >= self.cap:
+            return self._wait(user)
+        self._assign(user, self._fewest())
+        return True

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from officeq.model.sampling import BlockSampler
+from officeq.model.calendar import HOURS_PER_DAY
+from officeq.model.sampling import BlockSampler, residual_sample
 from officeq.model.state import OfficeState, OpenCase, OpenInquiry, UserState
 from officeq.model.tasks import (
     INCOME_SUPPORT,
@@ -64,6 +65,7 @@ def _user(user: User, t: float) -> UserState:
         last_session=user.last_session - t if user.last_session != user.joined else math.nan,
         next_due=task.arrival - t if task is not None else math.nan,
         next_meeting=meeting.start - t if meeting is not None else math.nan,  # type: ignore[attr-defined]
+        session_minutes=task.duration * 60 if task is not None else math.nan,
     )
 
 
@@ -134,3 +136,19 @@ def open_work(
         task.digital = c.digital
         carried_over(INCOME_SUPPORT, 0.0, task)
         submit(task)
+
+
+def restore_users(caseload, users: Iterable[UserState], rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]
+    """Put the users of a snapshot on ``caseload`` (a
+    :class:`~officeq.model.caseload.Caseload`), with their owners, due dates and booked
+    meetings; what the snapshot does not say (their exit times, the next due date of
+    a user without one) is drawn from ``rng``."""
+    for known in users:
+        g = caseload.groups[known.group]
+        seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
+        due = known.next_due
+        if math.isnan(due):
+            due = float(residual_sample(g.interval_days, rng, 1)[0]) * HOURS_PER_DAY
+        caseload._next_id = known.id
+        caseload.add_user(known.group, seed, exit_u, work_u, due, True, known)
+    caseload._next_id = max(caseload.users, default=-1) + 1

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import simpy
 
+from officeq.config.changes import configs_of
 from officeq.config.schema import Config
 from officeq.model.arrivals import ArrivalPattern, weekly_opening
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
@@ -26,6 +27,7 @@ from officeq.model.observer import Recorder
 from officeq.model.office import Caseworker, Office, caseworker
 from officeq.model.organise import Organisation
 from officeq.model.overtime import OvertimeLedger
+from officeq.model.plans import Plan
 from officeq.model.policies import booked, build_policy, queue_keys
 from officeq.model.restore import capture, open_work
 from officeq.model.sampling import BlockSampler, Unit
@@ -47,7 +49,8 @@ def calendar_margin_days(cfg: Config) -> int:
     """Days of calendar kept past the horizon, enough for any business-clock deadline."""
     opening = weekly_opening(cfg.calendar)
     weekly_hours = sum(o[1] - o[0] for o in opening if o is not None)
-    weeks = cfg.work.inquiry.sla_hours / weekly_hours if weekly_hours > 0 else 0.0
+    sla = max(c.work.inquiry.sla_hours for c in configs_of(cfg))  # the longest of the plan
+    weeks = sla / weekly_hours if weekly_hours > 0 else 0.0
     return 30 + math.ceil(1.5 * 7 * weeks)
 
 
@@ -75,6 +78,7 @@ class Simulation:
         self.deferred_base = 0
         self.shortened_base = 0
         self.rec = make_recorder(self.cal)
+        self.plan = Plan(cfg, self.days) if cfg.plan() else None
         policy = build_policy(cfg)
         keys = queue_keys(cfg)
         steered = None
@@ -93,13 +97,16 @@ class Simulation:
         )
         if self.office.finish_or_defer and not cfg.calendar.always_open:
             days = [o for o in weekly_opening(cfg.calendar) if o is not None]
-            client = min(c - o for o, c in days) * (1 - cfg.staff.admin_share)
+            admin = max(c.staff.admin_share for c in configs_of(cfg))  # the most of the plan
+            client = min(c - o for o, c in days) * (1 - admin)
             self.office.queues.longest = client  # a whole working day's client time
         self._start_staff()
         self.org = Organisation(self)
+        if self.plan is not None:
+            self.plan.start(self)
         failure = None
         if cfg.work.followup.failure_demand.inquiries_per_user_week > 0:
-            failure = self._inquiry_factory(self.streams.rng("failure_demand", 1))
+            failure = self._planned_inquiries(self.streams.rng("failure_demand", 1))
         self.caseload = Caseload(
             self.env,
             cfg.work.followup,
@@ -143,6 +150,8 @@ class Simulation:
         if start is not None:
             self._open_work(start)
         self._start_arrivals()
+        if self.plan is not None:
+            self.plan.begin()
         self.env.process(self._daily())
         if self.rec.warmup > 0:
             self.env.timeout(self.rec.warmup).callbacks.append(self._mark_warmup)
@@ -175,45 +184,73 @@ class Simulation:
 
     def _start_staff(self) -> None:
         s = self.cfg.staff
+        plan = self.plan
         self.present = np.zeros(self.days, dtype=int)
         self.absent: list[np.ndarray] = []
-        for i in range(s.caseworkers):
-            absent = absence_days(s, self.streams.rng("absence", i), self.days)
-            start = self.start
-            if start is not None and i < len(start.absent_until):
-                absent[: start.absent_until[i] + 1] = True  # an absence running at the start
+        for i in range(s.caseworkers if plan is None else plan.caseworkers):
+            known = None  # from a snapshot: absent until a day, or present
+            if self.start is not None and i < len(self.start.absent_until):
+                known = self.start.absent_until[i]
+            if plan is None:
+                absent = off = absence_days(s, self.streams.rng("absence", i), self.days, known)
+            else:  # off: absent or not employed
+                absent, off = plan.absence(self.streams.rng, s, i)
+                if known is not None and known >= 0:
+                    absent[: known + 1] = off[: known + 1] = True
             self.absent.append(absent)
             for d in range(self.days):
-                if self.cal.is_open_day(d) and not absent[d]:
+                if self.cal.is_open_day(d) and not off[d]:
                     self.present[d] += 1
             ledger = OvertimeLedger(s.overtime.caps(), self.days) if s.overtime.capped else None
             worker = Caseworker(i, ledger)
             self.office.workers.append(worker)
-            segs = segments(self.cal, s, i, absent, self.days, booked(self.cfg))
+            staff_on = None if plan is None else plan.staff_on
+            segs = segments(self.cal, s, i, off, self.days, booked(self.cfg), staff_on)
             self.env.process(caseworker(self.env, self.office, worker, segs))
 
     def _start_arrivals(self) -> None:
         w = self.cfg.work
         opening = weekly_opening(self.cfg.calendar)
-        if w.inquiry.arrivals_per_day > 0:
-            pattern = ArrivalPattern(w.inquiry, self.cal, opening)
-            make = self._inquiry_factory(self.streams.rng("inquiry.durations"))
-            _ArrivalSource(self, pattern, self.streams.rng("inquiry.arrivals"), make)
-        if w.income_support.arrivals_per_day > 0 and self.cases is not None:
-            pattern = ArrivalPattern(w.income_support, self.cal, opening)
-            _CaseSource(self, pattern, self.streams.rng("income_support.arrivals"))
-        elif w.income_support.arrivals_per_day > 0:
-            pattern = ArrivalPattern(w.income_support, self.cal, opening)
+        plan = self.plan
+
+        def arrives(stream: str) -> bool:
+            return getattr(w, stream).arrivals_per_day > 0 if plan is None else plan.arrives(stream)
+
+        def pattern(stream: str) -> ArrivalPattern:
+            if plan is None:
+                return ArrivalPattern(getattr(w, stream), self.cal, opening)
+            return plan.pattern(stream, self.cal, opening)  # type: ignore[return-value]
+
+        if arrives("inquiry"):
+            make = self._planned_inquiries(self.streams.rng("inquiry.durations"))
+            _ArrivalSource(self, pattern("inquiry"), self.streams.rng("inquiry.arrivals"), make)
+        if arrives("income_support") and self.cases is not None:
+            _CaseSource(
+                self, pattern("income_support"), self.streams.rng("income_support.arrivals")
+            )
+        elif arrives("income_support"):
+            rngs = (
+                self.streams.rng("income_support.durations"),
+                self.streams.rng("income_support.urgent"),
+            )
+            make = self._application_factory(self.cfg, rngs)
+            if plan is not None:
+                make = plan.per_day(lambda c: self._application_factory(c, rngs), "income_support")
             _ArrivalSource(
-                self,
-                pattern,
-                self.streams.rng("income_support.arrivals"),
-                self._application_factory(),
+                self, pattern("income_support"), self.streams.rng("income_support.arrivals"), make
             )
 
-    def _inquiry_factory(self, rng: np.random.Generator) -> Callable[[float], Task]:
+    def _planned_inquiries(self, rng: np.random.Generator) -> Callable[[float], Task]:
+        """Inquiries as each day's config says (the plan over time), from ``rng``."""
+        if self.plan is None:
+            return self._inquiry_factory(rng)
+        return self.plan.per_day(lambda c: self._inquiry_factory(rng, c), "inquiry")
+
+    def _inquiry_factory(
+        self, rng: np.random.Generator, cfg: Config | None = None
+    ) -> Callable[[float], Task]:
         """Inquiries with durations drawn from ``rng`` (each source its own stream)."""
-        inq = self.cfg.work.inquiry
+        inq = (cfg or self.cfg).work.inquiry
         durations = BlockSampler(inq.duration_minutes, rng, 1 / 60)
         sla, cal = inq.sla_hours, self.cal
         business = inq.sla_clock == "business"
@@ -224,12 +261,12 @@ class Simulation:
 
         return make_inquiry
 
-    def _application_factory(self) -> Callable[[float], Task]:
-        inc = self.cfg.work.income_support
-        durations = BlockSampler(
-            inc.duration_minutes, self.streams.rng("income_support.durations"), 1 / 60
-        )
-        urgent = BlockSampler(Unit(), self.streams.rng("income_support.urgent"))
+    def _application_factory(
+        self, cfg: Config, rngs: tuple[np.random.Generator, np.random.Generator]
+    ) -> Callable[[float], Task]:
+        inc = cfg.work.income_support
+        durations = BlockSampler(inc.duration_minutes, rngs[0], 1 / 60)
+        urgent = BlockSampler(Unit(), rngs[1])
         regular_h = inc.deadline_days * HOURS_PER_DAY
         urgent_h, share = inc.urgent_deadline_hours, inc.urgent_share
 
@@ -252,6 +289,8 @@ class Simulation:
             if self.management is not None:
                 self.management.end_of_day(day)
             self.org.end_of_day(day)
+            if self.plan is not None:
+                self.plan.end_of_day(day)
 
     def _snapshot(self, day: int, end: float) -> None:
         q = self.office.queues

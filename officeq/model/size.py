@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from officeq.config.changes import configs_of
 from officeq.config.schema import Config
 from officeq.model.arrivals import open_weekdays
 
@@ -45,7 +46,15 @@ class Size:
 
 
 def estimate(cfg: Config) -> Size:
-    """The size of a run of ``cfg``, and the field that drives it."""
+    """The size of a run of ``cfg``, and the field that drives it.
+
+    With a plan over time (``changes:``), the largest estimate of its configs, each
+    as if it held for the whole run: on the large side, like the rest.
+    """
+    return max((_estimate(c) for c in configs_of(cfg)), key=lambda s: s.seconds)
+
+
+def _estimate(cfg: Config) -> Size:
     days = cfg.horizon_days
     years = days / 365.0
     open_days = open_weekdays(cfg.calendar)

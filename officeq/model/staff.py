@@ -15,7 +15,7 @@ absences of the others unchanged (common random numbers).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +26,15 @@ from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 GOLDEN = 0.6180339887498949
 
 
-def absence_days(cfg: StaffConfig, rng: np.random.Generator, days: int) -> np.ndarray:
-    """Boolean array: is the caseworker absent on each calendar day?"""
+def absence_days(
+    cfg: StaffConfig, rng: np.random.Generator, days: int, known: int | None = None
+) -> np.ndarray:
+    """Boolean array: is the caseworker absent on each calendar day? ``known``: the
+    caseworker is known to be absent up to this day and present after it (-1: present
+    from day 0); None: the first day is drawn like any other."""
     out = np.zeros(days, dtype=bool)
+    if known is not None:
+        out[: known + 1] = True
     share = cfg.absence_rate
     if share <= 0 or days <= 0:
         return out
@@ -36,6 +42,8 @@ def absence_days(cfg: StaffConfig, rng: np.random.Generator, days: int) -> np.nd
     mean_present = mean_absent * (1 - share) / share
     absent = rng.random() < share
     d = 0
+    if known is not None:
+        absent, d = False, known + 1
     # spells alternate; geometric lengths (>= 1 day) keep the chain memoryless
     while d < days:
         mean = mean_absent if absent else mean_present
@@ -100,19 +108,22 @@ def segments(
     absent: np.ndarray,
     days: int,
     meetings: bool = False,
+    staff_on: Callable[[int], StaffConfig] | None = None,
 ) -> Iterator[Segment]:
     """The client-work segments of caseworker ``index`` over ``days`` days.
 
     Segments that touch (an always-open office with no admin) are merged, so a
     caseworker in a 24/7 office has one segment for the whole run and no daily
-    events.
+    events. ``staff_on``: the staff config of each day (a plan over time), else ``cfg``.
     """
     offset = admin_offset(index, meetings)
     pending: Segment | None = None
     for d in range(days):
         if not cal.is_open_day(d) or absent[d]:
             continue
-        for start, end, admin_before, seg_closes, close, after in day_parts(cal, cfg, d, offset):
+        for start, end, admin_before, seg_closes, close, after in day_parts(
+            cal, cfg if staff_on is None else staff_on(d), d, offset
+        ):
             if pending is not None and pending.end == start and admin_before == 0:
                 pending = Segment(
                     pending.start, end, pending.admin_before, seg_closes, close, after

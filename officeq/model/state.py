@@ -64,6 +64,8 @@ class UserState:
     """When the user is (or was, if overdue) due for a session; NaN: not set."""
     next_meeting: float = math.nan
     """The booked meeting's start, if any."""
+    session_minutes: float = math.nan
+    """The next session's booked length; NaN: drawn."""
 
 
 @dataclass(frozen=True, slots=True)

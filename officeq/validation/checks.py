@@ -85,6 +85,8 @@ def _exp_rate(dist: object, unit_hours: float, where: str) -> float:
 def _require_reduction(cfg: Config) -> None:
     if not cfg.calendar.always_open or cfg.staff.admin_share or cfg.staff.absence_rate:
         raise ValueError(f"{cfg.name}: theory checks need always_open, no admin, no absence")
+    if cfg.plan():
+        raise ValueError(f"{cfg.name}: theory checks need one config for the run (no changes:)")
 
 
 def with_utilization(cfg: Config, rho: float) -> Config:
