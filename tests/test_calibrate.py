@@ -320,3 +320,28 @@ def test_phone_arrivals_outside_opening_hours_are_counted(tmp_path) -> None:
     paths = write_csvs(tmp_path, [events, caseload, staff])
     cal = calibrate(paths[0])
     assert cal.dropped["inquiries: phone arrivals outside --base opening hours (hour profile)"] == 3
+
+
+def test_case_steps_without_intake_and_impossible_fits_are_refused(tmp_path) -> None:
+    events, caseload, staff = event_log(true_config(), 20, seed=1)
+    apps = events["kind"] == "income_support"
+    events.loc[apps, "step"] = "decision"
+    events.loc[apps, "case_id"] = events.loc[apps, "task_id"]
+    path = write_csvs(tmp_path, [events, caseload, staff])[0]
+    r = invoke("calibrate", path, "--out", tmp_path / "o.yaml")
+    assert r.exit_code == 2 and "no 'intake' row" in r.stderr and "events.csv" in r.stderr
+    events, *_ = event_log(true_config(), 20, seed=1)
+    inq = events["kind"] == "inquiry"
+    events.loc[inq, "finished"] = events.loc[inq, "started"] + pd.Timedelta(days=9)
+    path = write_csvs(tmp_path, [events, caseload, staff])[0]
+    r = invoke("calibrate", path, "--out", tmp_path / "o.yaml")
+    assert r.exit_code == 2 and "duration_minutes" in r.stderr and "events.csv" in r.stderr
+    assert not (tmp_path / "o.yaml").exists()
+
+
+def test_a_missing_base_is_one_line(files, tmp_path) -> None:
+    _, paths, _ = files
+    r = invoke(
+        "calibrate", paths[0], "--base", tmp_path / "none.yaml", "--out", tmp_path / "o.yaml"
+    )
+    assert r.exit_code == 2 and "none.yaml" in r.stderr

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from officeq.config.loading import read_config, validate
+from officeq.config.base import MAX_NAME
+from officeq.config.loading import ConfigError, read_config, validate
 from officeq.data.arrivals import StreamFit, fit_stream
 from officeq.data.eventlog import DataError, EventLog, read_caseload, read_events, read_staff
 from officeq.data.fitting import DistFit, Estimate, fit_distribution
@@ -161,6 +162,11 @@ class _Builder:
             if one_touch:
                 self.cal.dropped["income support rows without a step in a log of cases"] = one_touch
             apps = stepped[stepped["step"] == "intake"]
+            if apps.empty:
+                raise DataError(
+                    f"{self.log.path}: column 'step' has case steps but no 'intake' row: "
+                    "the applications' arrivals are unknown"
+                )
             self.cal.base_notes["work.income_support.duration_minutes"] = (
                 "unused: the log has case steps (process)"
             )
@@ -318,6 +324,9 @@ def calibrate(
     b.staff(st, str(staff) if staff is not None else None)
     if cl is None:
         cal.base_notes["work.followup.caseload"] = "no --caseload file"
-    base_data["name"] = f"calibrated from {Path(events).name}"
-    validate(base_data, "<calibrated config>")
+    base_data["name"] = f"calibrated from {Path(events).name}"[:MAX_NAME]
+    try:
+        validate(base_data, "<calibrated config>")
+    except ConfigError as e:  # a fitted number the model cannot take: the data's fault
+        raise DataError(f"{events}: the fitted config is not valid ({e})") from None
     return cal
