@@ -28,6 +28,7 @@ _API = {
     "plot": "officeq.api",
     "forecast": "officeq.api",
     "ForecastResult": "officeq.api",
+    "calibrate": "officeq.api",
     "SweepResult": "officeq.api",
     "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from officeq.api import ForecastResult as ForecastResult
     from officeq.api import StaffingAnswer as StaffingAnswer
     from officeq.api import SweepResult as SweepResult
+    from officeq.api import calibrate as calibrate
     from officeq.api import forecast as forecast
     from officeq.api import load_config as load_config
     from officeq.api import plot as plot

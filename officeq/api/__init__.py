@@ -1,6 +1,6 @@
 """The Python API for notebooks and scripts; the ``officeq`` command uses it too.
 
-Five calls cover what the command line does:
+Seven calls cover what the command line does:
 
 - :func:`load_config`: a file, a dict or a :class:`~officeq.config.schema.Config`,
   with ``--set``-style overrides, validated;
@@ -10,12 +10,14 @@ Five calls cover what the command line does:
 - :func:`plot`: any figure of ``officeq plot``, as a matplotlib ``Figure``;
 - :func:`forecast`: replications from a snapshot, as a :class:`ForecastResult`
   (``run(..., events=True, snapshot_at=DAY)`` gives the event log and the snapshot).
+- :func:`calibrate`: a config fitted to an office's event log (``officeq calibrate``).
 
 Heavy libraries (pandas, matplotlib, dask) are imported inside the calls that
 need them. This room sits above figures and below the CLI in the flow.
 """
 
 from officeq.api.basics import ConfigLike, load_config, run
+from officeq.api.calibrating import calibrate
 from officeq.api.forecasting import ForecastResult, forecast
 from officeq.api.plotting import plot
 from officeq.api.staffing import StaffingAnswer, StaffingError, staff
@@ -31,6 +33,7 @@ __all__ = [
     "SweepError",
     "SweepInterrupted",
     "SweepResult",
+    "calibrate",
     "forecast",
     "load_config",
     "plot",

@@ -1,0 +1,374 @@
+"""Reading a planner's files: the event log, the caseload and the staff absences.
+
+Each reader checks its file strictly and raises :class:`DataError`, one line
+naming the file, the column and the first bad row, for a missing column, an
+unparsable or zoned timestamp, a mix of time zones, a task finished before it
+arrived or started, an unknown kind, step or channel, a repeated ``task_id``,
+or an empty period. Nothing can exhaust memory: a file larger than
+:data:`MAX_BYTES` or with more than :data:`MAX_ROWS` rows is refused before it
+is read in full (CSV is read in chunks and stops at the cap; Parquet's row
+count is read from its footer). Rows are named by their line as in a
+spreadsheet: the header is line 1, the first data row line 2 (as in
+:mod:`officeq.data.tables`, whose :class:`DataError` this raises).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from officeq.data.tables import MAX_FILE_BYTES, DataError
+
+MAX_BYTES = MAX_FILE_BYTES
+"""Largest input file read (2 GiB, as :mod:`officeq.data.tables`); a larger one is refused."""
+MAX_ROWS = 5_000_000
+"""Most rows read from one file."""
+MAX_LINE_BYTES = 1024**2
+"""Longest CSV line (1 MiB): a file without line breaks is refused, not buffered."""
+MAX_UNPACKED = 8 * 1024**3
+"""Most bytes the columns read from a Parquet file may take unpacked."""
+CHUNK_ROWS = 200_000
+BLOCK = 16 * 1024**2
+
+KINDS = ("inquiry", "income_support", "followup", "short_contact")
+STEPS = ("intake", "first_meeting", "review", "decision", "interim_reply")
+CHANNELS = ("phone", "digital")
+EVENT_COLUMNS = (
+    "task_id",
+    "kind",
+    "step",
+    "case_id",
+    "urgent",
+    "channel",
+    "group",
+    "user_id",
+    "arrived",
+    "started",
+    "finished",
+    "deadline",
+    "caseworker",
+)
+EVENT_TIMES = ("arrived", "started", "finished", "deadline")
+CASELOAD_COLUMNS = ("user_id", "group", "owner", "entered", "last_session", "next_due")
+STAFF_COLUMNS = ("caseworker", "absent_from", "absent_to")
+
+
+@dataclass
+class EventLog:
+    """The checked event log and the period it covers (whole days, inclusive)."""
+
+    path: str
+    table: pd.DataFrame
+    start: pd.Timestamp
+    end: pd.Timestamp
+    dropped: dict[str, int] = field(default_factory=dict)
+    """Rows left out of some fit, by stated reason."""
+
+    @property
+    def days(self) -> int:
+        return int((self.end - self.start).days) + 1
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.date()}..{self.end.date()}"
+
+
+def _first(mask: np.ndarray | pd.Series) -> int:
+    """The file line of the first True in ``mask`` (the header is line 1)."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
+
+
+def read_table(path: str | Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
+    """Read ``columns`` (all required) and ``optional`` ones of a CSV or Parquet file,
+    as strings/objects, refusing files too big to read safely."""
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise DataError(f"{name}: file not found")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise DataError(
+            f"{name}: {size / 1024**3:.1f} GiB is more than the "
+            f"{MAX_BYTES / 1024**3:g} GiB officeq reads"
+        )
+    if p.suffix.lower() in (".parquet", ".pq"):
+        return _read_parquet(p, name, columns, optional)
+    if p.suffix.lower() != ".csv":
+        raise DataError(f"{name}: expected a .csv or .parquet file")
+    _check_lines(p, name)
+    try:
+        header = pd.read_csv(p, nrows=0, encoding="utf-8").columns
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
+        raise DataError(f"{name}: not a readable CSV file ({str(e).splitlines()[0]})") from None
+    _check_columns(name, list(header), columns)
+    keep = [c for c in (*columns, *optional) if c in header]
+    chunks, rows = [], 0
+    try:
+        reader = pd.read_csv(
+            p,
+            usecols=keep,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=CHUNK_ROWS,
+            encoding="utf-8",
+        )
+        for chunk in reader:
+            rows += len(chunk)
+            if rows > MAX_ROWS:
+                raise DataError(f"{name}: more than {MAX_ROWS:,} rows; split the period")
+            chunks.append(chunk)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        if isinstance(e, DataError):
+            raise
+        raise DataError(f"{name}: not a readable CSV file ({str(e).splitlines()[0]})") from None
+    table = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=keep)
+    return table.replace("", None)
+
+
+def _check_lines(p: Path, name: str) -> None:
+    """Refuse a CSV with a line longer than :data:`MAX_LINE_BYTES` (read in blocks,
+    up to the row cap), so the parser never buffers a runaway line."""
+    line, run, seen = 1, 0, 0
+    with p.open("rb") as f:
+        while block := f.read(BLOCK):
+            breaks = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
+            edges = np.concatenate([[-1], breaks, [len(block)]])
+            gaps = np.diff(edges) - 1
+            gaps[0] += run
+            long = np.flatnonzero(gaps[:-1] > MAX_LINE_BYTES) if breaks.size else []
+            if len(long) or gaps[-1] > MAX_LINE_BYTES:
+                at = line + (int(long[0]) if len(long) else breaks.size)
+                raise DataError(f"{name}: line {at} is longer than 1 MiB; is it a CSV file?")
+            run = int(gaps[-1]) if breaks.size else run + len(block)
+            line += breaks.size
+            seen += breaks.size
+            if seen > MAX_ROWS + 1:
+                return
+
+
+def _read_parquet(p: Path, name: str, columns: tuple[str, ...], optional: tuple[str, ...]):
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(p)
+    except Exception as e:  # pyarrow raises several kinds for a damaged file
+        raise DataError(f"{name}: not a readable Parquet file ({e})") from None
+    header = list(meta.schema_arrow.names)
+    _check_columns(name, header, columns)
+    if meta.metadata.num_rows > MAX_ROWS:
+        raise DataError(f"{name}: more than {MAX_ROWS:,} rows; split the period")
+    keep = [c for c in (*columns, *optional) if c in header]
+    md = meta.metadata
+    unpacked = sum(
+        md.row_group(i).column(j).total_uncompressed_size
+        for i in range(md.num_row_groups)
+        for j in range(md.num_columns)
+        if md.schema.column(j).path.split(".")[0] in keep
+    )
+    if unpacked > MAX_UNPACKED:
+        raise DataError(f"{name}: {unpacked / 1024**3:.1f} GiB unpacked is more than officeq reads")
+    table = meta.read(columns=keep).to_pandas()
+    for c in table.columns:
+        col = table[c]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):  # one zone: its local time
+            table[c] = col.dt.tz_localize(None)
+    return table
+
+
+def _check_columns(name: str, header: list[str], columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DataError(f"{name}: column '{missing[0]}' is missing (columns: {', '.join(columns)})")
+
+
+def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> pd.Series:
+    """ISO 8601 local timestamps (null allowed) as naive ``datetime64``; a zone
+    designator is accepted only when every value carries the same one."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.astype("datetime64[ns]")
+    text = col.astype("string").str.strip()
+    present = text.notna().to_numpy()
+    zone = text.str.extract(r"(Z|[+-]\d\d:?\d\d)$", expand=False)
+    zoned = zone.notna().to_numpy() & present
+    if zoned.any():
+        first_zone = zone[zoned].iloc[0]
+        differs = present & (zone.fillna("").to_numpy() != first_zone)
+        if differs.any():
+            row = _first(differs)
+            raise DataError(
+                f"{name}: column '{column}' mixes time zones: line {row} "
+                f"({text.iloc[row - 2]!r}) differs from {first_zone!r}; use one local time"
+            )
+        text = text.str.slice(0, -len(first_zone))
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    bad = present & parsed.isna().to_numpy()
+    if bad.any():
+        row = _first(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not an "
+            f"ISO 8601 {'date' if dates else 'timestamp'} (like 2025-01-06T08:13:24)"
+        )
+    return parsed.astype("datetime64[ns]")
+
+
+def parse_ints(col: pd.Series, name: str, column: str, required: bool) -> pd.Series:
+    """Whole numbers (nullable unless ``required``)."""
+    num = pd.to_numeric(col, errors="coerce")
+    present = col.notna().to_numpy()
+    bad = (present & (num.isna().to_numpy() | (num.fillna(0) % 1 != 0).to_numpy())) | (
+        required & ~present
+    )
+    if bad.any():
+        row = _first(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not a whole number"
+        )
+    return num.astype("Int64")
+
+
+def _choice(col: pd.Series, name: str, column: str, allowed: tuple[str, ...]) -> pd.Series:
+    text = col.astype("string").str.strip()
+    bad = (text.notna() & ~text.isin(allowed)).to_numpy()
+    if bad.any():
+        row = _first(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not one of "
+            f"{', '.join(allowed)}"
+        )
+    return text
+
+
+def _bools(col: pd.Series, name: str, column: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype("boolean")
+    text = col.astype("string").str.strip().str.lower()
+    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+    bad = (text.notna() & ~text.isin(list(mapping))).to_numpy()
+    if bad.any():
+        row = _first(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not true/false"
+        )
+    return text.map(mapping).astype("boolean")
+
+
+def _before(t: pd.DataFrame, name: str, later: str, earlier: str) -> None:
+    bad = (t[later] < t[earlier]).fillna(False).to_numpy()
+    if bad.any():
+        row = _first(bad)
+        raise DataError(
+            f"{name}: column '{later}', line {row}: {later} {t[later].iloc[row - 2]} is before "
+            f"{earlier} {t[earlier].iloc[row - 2]}"
+        )
+
+
+def read_events(path: str | Path) -> EventLog:
+    """Read and check an event log (CSV or Parquet)."""
+    name = str(path)
+    raw = read_table(path, EVENT_COLUMNS)
+    if raw.empty:
+        raise DataError(f"{name}: column 'arrived' has no rows: the period is empty")
+    t = pd.DataFrame(index=raw.index)
+    t["task_id"] = parse_ints(raw["task_id"], name, "task_id", required=True)
+    dup = t["task_id"].duplicated().to_numpy()
+    if dup.any():
+        row = _first(dup)
+        raise DataError(
+            f"{name}: column 'task_id', line {row}: {t['task_id'].iloc[row - 2]} repeats"
+        )
+    kind = _choice(raw["kind"], name, "kind", KINDS)
+    if kind.isna().any():
+        raise DataError(f"{name}: column 'kind', line {_first(kind.isna())}: empty")
+    t["kind"] = kind
+    t["step"] = _choice(raw["step"], name, "step", STEPS)
+    t["channel"] = _choice(raw["channel"], name, "channel", CHANNELS)
+    t["urgent"] = _bools(raw["urgent"], name, "urgent")
+    t["group"] = raw["group"].astype("string").str.strip()
+    for c in ("case_id", "user_id", "caseworker"):
+        t[c] = parse_ints(raw[c], name, c, required=False)
+    for c in EVENT_TIMES:
+        t[c] = parse_times(raw[c], name, c)
+    if t["arrived"].isna().any():
+        raise DataError(f"{name}: column 'arrived', line {_first(t['arrived'].isna())}: empty")
+    _before(t, name, "started", "arrived")
+    _before(t, name, "finished", "arrived")
+    _before(t, name, "finished", "started")
+    lone = (t["finished"].notna() & t["started"].isna()).to_numpy()
+    if lone.any():
+        raise DataError(
+            f"{name}: column 'started', line {_first(lone)}: empty but the task finished"
+        )
+    needs = {
+        "channel": t["kind"].isin(["inquiry", "income_support"]),
+        "group": t["kind"].isin(["followup", "short_contact"]),
+        "user_id": t["kind"].isin(["followup", "short_contact"]),
+    }
+    for column, mask in needs.items():
+        bad = (mask & t[column].isna()).to_numpy()
+        if bad.any():
+            row = _first(bad)
+            raise DataError(
+                f"{name}: column '{column}', line {row}: empty for a {t['kind'].iloc[row - 2]} task"
+            )
+    stepped = t["kind"].eq("income_support") & t["step"].notna()
+    bad = (stepped & t["case_id"].isna()).to_numpy()
+    if bad.any():
+        raise DataError(f"{name}: column 'case_id', line {_first(bad)}: empty for a case step")
+    streams = t[t["kind"].isin(["inquiry", "income_support"])]
+    if streams.empty:
+        raise DataError(
+            f"{name}: column 'kind' has no inquiry or income_support rows: empty period"
+        )
+    start = streams["arrived"].min().normalize()
+    end = streams["arrived"].max().normalize()
+    return EventLog(name, t, start, end)
+
+
+def read_caseload(path: str | Path) -> pd.DataFrame:
+    """Read and check a caseload file (one row per user)."""
+    name = str(path)
+    raw = read_table(path, CASELOAD_COLUMNS, ("left", "exit_reason"))
+    if raw.empty:
+        raise DataError(f"{name}: column 'user_id' has no rows")
+    t = pd.DataFrame(index=raw.index)
+    t["user_id"] = parse_ints(raw["user_id"], name, "user_id", required=True)
+    t["group"] = raw["group"].astype("string").str.strip()
+    if t["group"].isna().any():
+        raise DataError(f"{name}: column 'group', line {_first(t['group'].isna())}: empty")
+    t["owner"] = parse_ints(raw["owner"], name, "owner", required=False)
+    for c in ("entered", "last_session", "next_due", "left"):
+        t[c] = parse_times(raw[c], name, c) if c in raw else pd.Series(pd.NaT, index=raw.index)
+    if t["entered"].isna().any():
+        raise DataError(f"{name}: column 'entered', line {_first(t['entered'].isna())}: empty")
+    _before(t, name, "left", "entered")
+    reason = raw["exit_reason"] if "exit_reason" in raw else pd.Series(None, index=raw.index)
+    t["exit_reason"] = _choice(reason, name, "exit_reason", ("work", "other"))
+    bad = (t["left"].notna() & t["exit_reason"].isna()).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{name}: column 'exit_reason', line {_first(bad)}: empty for a user who left"
+        )
+    t.attrs["has_exits"] = "left" in raw
+    return t
+
+
+def read_staff(path: str | Path) -> pd.DataFrame:
+    """Read and check a staff file (one row per absence spell; blank dates: none)."""
+    name = str(path)
+    raw = read_table(path, STAFF_COLUMNS)
+    if raw.empty:
+        raise DataError(f"{name}: column 'caseworker' has no rows")
+    t = pd.DataFrame(index=raw.index)
+    t["caseworker"] = parse_ints(raw["caseworker"], name, "caseworker", required=True)
+    for c in ("absent_from", "absent_to"):
+        t[c] = parse_times(raw[c], name, c, dates=True).dt.normalize()
+    half = (t["absent_from"].isna() != t["absent_to"].isna()).to_numpy()
+    if half.any():
+        raise DataError(
+            f"{name}: column 'absent_to', line {_first(half)}: give both dates or neither"
+        )
+    _before(t, name, "absent_to", "absent_from")
+    return t
