@@ -95,8 +95,8 @@ def refusal(path: str) -> str | None:
         return "name the fields to change, not a whole section"
     reasons = [(p, why) for p, why in FIXED.items() if _covers(p, path)]
     if reasons:
-        return max(reasons, key=lambda r: len(r[0]))[1] + " (see docs/plans.md)"
-    return "not a config path that may change during a run (see docs/plans.md)"
+        return max(reasons, key=lambda r: len(r[0]))[1] + " (see the README: Plans over time)"
+    return "not a config path that may change during a run (see the README: Plans over time)"
 
 
 class Change(StrictModel):
