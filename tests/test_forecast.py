@@ -94,3 +94,23 @@ def test_forecast_command_writes_a_table_and_a_fan_chart(tmp_path) -> None:
     assert (pd.to_datetime(hist["week_start"]) < pd.Timestamp("2025-02-15")).all()
     bad = invoke(*args, "--compare", "no colon", "--out", tmp_path / "g")
     assert bad.exit_code == 2 and "--compare" in bad.output
+
+
+def test_the_shipped_example_office_forecasts_from_its_snapshot() -> None:
+    from officeq.api import forecast as api_forecast
+
+    result = api_forecast(
+        "examples/my_office/office.yaml",
+        "examples/my_office/snapshot",
+        weeks=2,
+        replications=2,
+        history="examples/my_office/events.parquet",
+        workers=1,
+    )
+    assert set(result.table["week"]) == {1, 2}
+    assert str(result.table["week_start"].iloc[0]) == "2026-10-31"
+    past = result.history
+    assert past is not None and len(set(past["week_start"])) == 13
+    backlog = past[past["metric"] == "followup_backlog"]["value"]
+    assert (backlog > 0).all()
+    assert result.figure() is not None
