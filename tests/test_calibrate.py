@@ -12,7 +12,7 @@ from scipy import stats
 
 from officeq.config.loading import dump_config, load_config
 from officeq.config.yamlfile import load_yaml
-from officeq.data import eventlog
+from officeq.data import eventlog, tables
 from officeq.data.calibrate import calibrate
 from officeq.data.fitting import fit_distribution, share_ci
 from officeq.data.yamlout import render
@@ -285,10 +285,10 @@ def test_mixed_time_zones_are_refused_but_one_zone_is_read(tmp_path) -> None:
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch) -> None:
     events, caseload, staff = event_log(true_config(), 20, seed=1)
     path = write_csvs(tmp_path, [events, caseload, staff])[0]
-    monkeypatch.setattr(eventlog, "MAX_ROWS", 100)
+    monkeypatch.setattr(tables, "MAX_ROWS", 100)
     with pytest.raises(eventlog.DataError, match="more than 100 rows"):
         eventlog.read_events(path)
-    monkeypatch.setattr(eventlog, "MAX_BYTES", 1000)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1000)
     with pytest.raises(eventlog.DataError, match="GiB"):
         eventlog.read_events(path)
 
@@ -304,8 +304,8 @@ def test_a_file_without_line_breaks_is_refused_without_buffering_it(tmp_path, mo
     path = tmp_path / "events.csv"
     header = ",".join(eventlog.EVENT_COLUMNS) + "\n"
     path.write_bytes(header.encode() + b"x" * 5000)
-    monkeypatch.setattr(eventlog, "MAX_LINE_BYTES", 1000)
-    monkeypatch.setattr(eventlog, "BLOCK", 1024)  # the run of bytes spans blocks
+    monkeypatch.setattr(tables, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(tables, "BLOCK", 1024)  # the run of bytes spans blocks
     with pytest.raises(eventlog.DataError, match="line 2 is longer"):
         eventlog.read_events(path)
 

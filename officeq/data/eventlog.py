@@ -4,10 +4,9 @@ Each reader checks its file strictly and raises :class:`DataError`, one line
 naming the file, the column and the first bad row, for a missing column, an
 unparsable or zoned timestamp, a mix of time zones, a task finished before it
 arrived or started, an unknown kind, step or channel, a repeated ``task_id``,
-or an empty period. Nothing can exhaust memory: a file larger than
-:data:`MAX_BYTES` or with more than :data:`MAX_ROWS` rows is refused before it
-is read in full (CSV is read in chunks and stops at the cap; Parquet's row
-count is read from its footer). Rows are named by their line as in a
+or an empty period. Nothing can exhaust memory: files are read by
+:func:`officeq.data.tables.read_table`, which refuses one too big before it is
+read in full. Rows are named by their line as in a
 spreadsheet: the header is line 1, the first data row line 2 (as in
 :mod:`officeq.data.tables`, whose :class:`DataError` this raises).
 """
@@ -20,40 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from officeq.data.tables import MAX_FILE_BYTES, DataError
-
-MAX_BYTES = MAX_FILE_BYTES
-"""Largest input file read (2 GiB, as :mod:`officeq.data.tables`); a larger one is refused."""
-MAX_ROWS = 5_000_000
-"""Most rows read from one file."""
-MAX_LINE_BYTES = 1024**2
-"""Longest CSV line (1 MiB): a file without line breaks is refused, not buffered."""
-MAX_UNPACKED = 8 * 1024**3
-"""Most bytes the columns read from a Parquet file may take unpacked."""
-CHUNK_ROWS = 200_000
-BLOCK = 16 * 1024**2
+from officeq.data.tables import DataError, read_table
+from officeq.measure.events import EVENT_COLUMNS, STAFF_COLUMNS
+from officeq.measure.events import TIMESTAMP_COLUMNS as EVENT_TIMES
+from officeq.model.tasks import STEP_NAMES
 
 KINDS = ("inquiry", "income_support", "followup", "short_contact")
-STEPS = ("intake", "first_meeting", "review", "decision", "interim_reply")
+STEPS = STEP_NAMES
 CHANNELS = ("phone", "digital")
-EVENT_COLUMNS = (
-    "task_id",
-    "kind",
-    "step",
-    "case_id",
-    "urgent",
-    "channel",
-    "group",
-    "user_id",
-    "arrived",
-    "started",
-    "finished",
-    "deadline",
-    "caseworker",
-)
-EVENT_TIMES = ("arrived", "started", "finished", "deadline")
 CASELOAD_COLUMNS = ("user_id", "group", "owner", "entered", "last_session", "next_due")
-STAFF_COLUMNS = ("caseworker", "absent_from", "absent_to")
 
 
 @dataclass
@@ -79,109 +53,6 @@ class EventLog:
 def _first(mask: np.ndarray | pd.Series) -> int:
     """The file line of the first True in ``mask`` (the header is line 1)."""
     return int(np.flatnonzero(np.asarray(mask))[0]) + 2
-
-
-def read_table(path: str | Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
-    """Read ``columns`` (all required) and ``optional`` ones of a CSV or Parquet file,
-    as strings/objects, refusing files too big to read safely."""
-    p = Path(path)
-    name = str(path)
-    if not p.is_file():
-        raise DataError(f"{name}: file not found")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise DataError(
-            f"{name}: {size / 1024**3:.1f} GiB is more than the "
-            f"{MAX_BYTES / 1024**3:g} GiB officeq reads"
-        )
-    if p.suffix.lower() in (".parquet", ".pq"):
-        return _read_parquet(p, name, columns, optional)
-    if p.suffix.lower() != ".csv":
-        raise DataError(f"{name}: expected a .csv or .parquet file")
-    _check_lines(p, name)
-    try:
-        header = pd.read_csv(p, nrows=0, encoding="utf-8").columns
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
-        raise DataError(f"{name}: not a readable CSV file ({str(e).splitlines()[0]})") from None
-    _check_columns(name, list(header), columns)
-    keep = [c for c in (*columns, *optional) if c in header]
-    chunks, rows = [], 0
-    try:
-        reader = pd.read_csv(
-            p,
-            usecols=keep,
-            dtype=str,
-            keep_default_na=False,
-            chunksize=CHUNK_ROWS,
-            encoding="utf-8",
-        )
-        for chunk in reader:
-            rows += len(chunk)
-            if rows > MAX_ROWS:
-                raise DataError(f"{name}: more than {MAX_ROWS:,} rows; split the period")
-            chunks.append(chunk)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        if isinstance(e, DataError):
-            raise
-        raise DataError(f"{name}: not a readable CSV file ({str(e).splitlines()[0]})") from None
-    table = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=keep)
-    return table.replace("", None)
-
-
-def _check_lines(p: Path, name: str) -> None:
-    """Refuse a CSV with a line longer than :data:`MAX_LINE_BYTES` (read in blocks,
-    up to the row cap), so the parser never buffers a runaway line."""
-    line, run, seen = 1, 0, 0
-    with p.open("rb") as f:
-        while block := f.read(BLOCK):
-            breaks = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
-            edges = np.concatenate([[-1], breaks, [len(block)]])
-            gaps = np.diff(edges) - 1
-            gaps[0] += run
-            long = np.flatnonzero(gaps[:-1] > MAX_LINE_BYTES) if breaks.size else []
-            if len(long) or gaps[-1] > MAX_LINE_BYTES:
-                at = line + (int(long[0]) if len(long) else breaks.size)
-                raise DataError(f"{name}: line {at} is longer than 1 MiB; is it a CSV file?")
-            run = int(gaps[-1]) if breaks.size else run + len(block)
-            line += breaks.size
-            seen += breaks.size
-            if seen > MAX_ROWS + 1:
-                return
-
-
-def _read_parquet(p: Path, name: str, columns: tuple[str, ...], optional: tuple[str, ...]):
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(p)
-    except Exception as e:  # pyarrow raises several kinds for a damaged file
-        raise DataError(f"{name}: not a readable Parquet file ({e})") from None
-    header = list(meta.schema_arrow.names)
-    _check_columns(name, header, columns)
-    if meta.metadata.num_rows > MAX_ROWS:
-        raise DataError(f"{name}: more than {MAX_ROWS:,} rows; split the period")
-    keep = [c for c in (*columns, *optional) if c in header]
-    md = meta.metadata
-    unpacked = sum(
-        md.row_group(i).column(j).total_uncompressed_size
-        for i in range(md.num_row_groups)
-        for j in range(md.num_columns)
-        if md.schema.column(j).path.split(".")[0] in keep
-    )
-    if unpacked > MAX_UNPACKED:
-        raise DataError(f"{name}: {unpacked / 1024**3:.1f} GiB unpacked is more than officeq reads")
-    table = meta.read(columns=keep).to_pandas()
-    for c in table.columns:
-        col = table[c]
-        if isinstance(col.dtype, pd.DatetimeTZDtype):  # one zone: its local time
-            table[c] = col.dt.tz_localize(None)
-    return table
-
-
-def _check_columns(name: str, header: list[str], columns: tuple[str, ...]) -> None:
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise DataError(f"{name}: column '{missing[0]}' is missing (columns: {', '.join(columns)})")
 
 
 def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> pd.Series:

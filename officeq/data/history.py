@@ -13,29 +13,21 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from officeq.data.tables import DataError, read_table, timestamps
+from officeq.data.eventlog import read_events
 
 if TYPE_CHECKING:
     import pandas as pd
-
-NEEDED = ("kind", "arrived", "started", "finished", "deadline")
 
 
 def weekly_history(
     path: str | Path, at: dt.date, groups: tuple[str, ...], weeks: int = 13
 ) -> pd.DataFrame:
     """Columns ``week_start``, ``metric``, ``value``: the ``weeks`` weeks before ``at``
-    that the log covers."""
+    that the log covers (the log is read and checked by
+    :func:`~officeq.data.eventlog.read_events`)."""
     import pandas as pd
 
-    frame = read_table(path, NEEDED, "event log")
-    ev = pd.DataFrame({"kind": frame["kind"].astype("string")})
-    for col in ("arrived", "started", "finished", "deadline"):
-        ev[col] = timestamps(frame, col, path)
-    for col in ("group", "step", "case_id"):
-        ev[col] = frame.get(col, pd.NA)
-    if ev.empty:
-        raise DataError(f"{path}: the event log has no rows")
+    ev = read_events(path).table
     first = ev["arrived"].min()
     moment = pd.Timestamp(at)
     rows = []

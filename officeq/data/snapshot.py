@@ -196,7 +196,7 @@ def read_snapshot(folder: str | Path, cfg: Config) -> tuple[OfficeState, dt.date
 
 
 def _inquiries(path: Path, at: dt.date, cfg: Config) -> tuple[OpenInquiry, ...]:
-    frame = read_table(path, ["arrived"], "list of open inquiries")
+    frame = read_table(path, ("arrived",), ("channel", "deadline"))
     arrived = _hours(timestamps(frame, "arrived", path), at)
     _not_after(arrived, path, "arrived")
     digital = [False] * len(frame)
@@ -221,7 +221,7 @@ def _not_after(values: list[float], path: Path, column: str) -> None:
 
 
 def _cases(path: Path, at: dt.date, cfg: Config) -> tuple[OpenCase, ...]:
-    frame = read_table(path, ["received", "urgent", "step"], "list of open applications")
+    frame = read_table(path, ("received", "urgent", "step"), tuple(CASE_COLUMNS[3:]))
     n = len(frame)
     received = _hours(timestamps(frame, "received", path), at)
     _not_after(received, path, "received")
@@ -282,7 +282,8 @@ def _cases(path: Path, at: dt.date, cfg: Config) -> tuple[OpenCase, ...]:
 
 
 def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
-    frame = read_table(path, CASELOAD_COLUMNS, "caseload")
+    optional = ("left", "exit_reason", "next_meeting", "session_minutes")
+    frame = read_table(path, tuple(CASELOAD_COLUMNS), optional)
     if "left" in frame:
         frame = frame[timestamps(frame, "left", path).isna()].reset_index(drop=True)
     ids = numbers(frame, "user_id", path, integer=True)
@@ -323,7 +324,7 @@ def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
 
 
 def _staff(path: Path, at: dt.date) -> tuple[tuple[int, ...], int]:
-    frame = read_table(path, STAFF_COLUMNS, "staff list")
+    frame = read_table(path, tuple(STAFF_COLUMNS))
     worker = numbers(frame, "caseworker", path, integer=True)
     if worker.isna().any() or (worker < 0).any():
         i = int((worker.isna() | (worker < 0)).to_numpy().argmax())

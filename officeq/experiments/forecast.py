@@ -51,17 +51,21 @@ RATES = {
 """Weekly metrics that are shares of the week's answers and decisions."""
 
 
+OFFICE_METRICS = (
+    "followup_backlog",
+    "inquiry_sla_hit_rate",
+    "income_support_on_time_rate",
+    "inquiries_open",
+    "income_support_open",
+    "overtime_hours",
+)
+"""The office-wide metrics (the fan chart's panels); the backlog per group comes too."""
+
+
 def metric_names(groups: tuple[str, ...]) -> tuple[str, ...]:
     """The forecast's metrics, in order."""
-    return (
-        "followup_backlog",
-        *(f"followup_backlog_{g}" for g in groups),
-        "inquiry_sla_hit_rate",
-        "income_support_on_time_rate",
-        "inquiries_open",
-        "income_support_open",
-        "overtime_hours",
-    )
+    first, *rest = OFFICE_METRICS
+    return (first, *(f"followup_backlog_{g}" for g in groups), *rest)
 
 
 def weekly(daily: pd.DataFrame, groups: tuple[str, ...], weeks: int) -> np.ndarray:

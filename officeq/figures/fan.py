@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from officeq.experiments.forecast import OFFICE_METRICS
 from officeq.figures.common import metric_label, new_figure, scenario_palette, styled
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-FAN_METRICS = (
-    "followup_backlog",
-    "inquiry_sla_hit_rate",
-    "income_support_on_time_rate",
-    "inquiries_open",
-    "income_support_open",
-    "overtime_hours",
-)
 TITLES = {
     "followup_backlog": "Follow-up backlog (users overdue, end of week)",
     "inquiry_sla_hit_rate": "Inquiries answered within 48 hours",
@@ -36,7 +29,7 @@ def fan_chart(table: pd.DataFrame, history: pd.DataFrame | None = None) -> Figur
     import pandas as pd
     from matplotlib.ticker import PercentFormatter
 
-    metrics = [m for m in FAN_METRICS if m in set(table["metric"])]
+    metrics = [m for m in OFFICE_METRICS if m in set(table["metric"])]
     plans = list(dict.fromkeys(table["plan"]))
     colours = scenario_palette(plans)
     ncols = 2
