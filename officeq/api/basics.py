@@ -90,5 +90,5 @@ def run(
         state = read_snapshot(start_from, config)[0]
     elif not isinstance(config, Config) or overrides or seed is not None:
         config = _load_config(config, overrides, labels={"seed": "seed"}, seed=seed)
-    check_run(config, source, force)
+    check_run(config, source, force, events)
     return _run(config, progress, events, snapshot_at, state)

@@ -47,9 +47,12 @@ def _gib(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB"
 
 
-def check_run(cfg: Config, source: str = "<config>", force: bool = False) -> Size:
-    """The run's size; raises :class:`TooBigError` naming the field when it is too big."""
-    size = estimate(cfg)
+def check_run(
+    cfg: Config, source: str = "<config>", force: bool = False, events: bool = False
+) -> Size:
+    """The run's size (``events``: with an event log); raises :class:`TooBigError`
+    naming the field when it is too big."""
+    size = estimate(cfg, events)
     if force:
         return size
     memory = machine_memory()

@@ -100,12 +100,12 @@ def progress_bar() -> Progress:
     )
 
 
-def check_size(cfg: Config, source: str, force: bool) -> None:
+def check_size(cfg: Config, source: str, force: bool, events: bool = False) -> None:
     """Fail with one line naming the field when the run is too big (unless ``force``)."""
     from officeq.api.sizing import TooBigError, check_run
 
     try:
-        check_run(cfg, source, force)
+        check_run(cfg, source, force, events)
     except TooBigError as e:
         fail(str(e))
 

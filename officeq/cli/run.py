@@ -97,7 +97,7 @@ def run_cmd(
         cfg, state = load_from(config, overrides, start_from, seed, days, warmup_days)
     else:
         cfg = load(config, overrides, seed=seed, horizon_days=days, warmup_days=warmup_days)
-    check_size(cfg, config, force)
+    check_size(cfg, config, force, bool(events))
     day = None
     if snapshot_at is not None:
         if out is None:

@@ -27,6 +27,8 @@ BYTES_BASE = 80e6
 """The interpreter, numpy, SimPy and the daily table."""
 BYTES_PER_TASK = 400.0
 """A waiting task; at worst every task of the run waits at once (an office that cannot keep up)."""
+BYTES_PER_LOGGED_TASK = 2_000.0
+"""With an event log (``--events``): a task's row while the run goes, and in the tables."""
 BYTES_PER_USER = 4_000.0
 BYTES_PER_CASEWORKER = 200_000.0
 
@@ -45,16 +47,16 @@ class Size:
     """The config field that adds most to the estimate."""
 
 
-def estimate(cfg: Config) -> Size:
+def estimate(cfg: Config, events: bool = False) -> Size:
     """The size of a run of ``cfg``, and the field that drives it.
 
     With a plan over time (``changes:``), the largest estimate of its configs, each
     as if it held for the whole run: on the large side, like the rest.
     """
-    return max((_estimate(c) for c in configs_of(cfg)), key=lambda s: s.seconds)
+    return max((_estimate(c, events) for c in configs_of(cfg)), key=lambda s: s.seconds)
 
 
-def _estimate(cfg: Config) -> Size:
+def _estimate(cfg: Config, events: bool = False) -> Size:
     days = cfg.horizon_days
     years = days / 365.0
     open_days = open_weekdays(cfg.calendar)
@@ -81,7 +83,7 @@ def _estimate(cfg: Config) -> Size:
     n_tasks = sum(tasks.values())
     memory = (
         BYTES_BASE
-        + n_tasks * BYTES_PER_TASK
+        + n_tasks * (BYTES_PER_TASK + (BYTES_PER_LOGGED_TASK if events else 0.0))
         + users * BYTES_PER_USER
         + cfg.staff.caseworkers * BYTES_PER_CASEWORKER
     )
