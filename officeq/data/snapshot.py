@@ -118,12 +118,17 @@ def write_snapshot(state: OfficeState, folder: Path, at: dt.date, source: str) -
         columns=[*CASELOAD_COLUMNS, "left", "exit_reason", "next_meeting", "session_minutes"],
     )
     users.to_csv(folder / "caseload.csv", index=False)
+    since = state.absent_since or (0,) * len(state.absent_until)
     staff = pd.DataFrame(
         [
-            (w, at.isoformat() if u >= 0 else "", (at + dt.timedelta(days=u)).isoformat())
+            (
+                w,
+                (at + dt.timedelta(days=s)).isoformat(),
+                (at + dt.timedelta(days=u)).isoformat(),
+            )
             if u >= 0
             else (w, "", "")
-            for w, u in enumerate(state.absent_until)
+            for w, (u, s) in enumerate(zip(state.absent_until, since, strict=True))
         ],
         columns=list(STAFF_COLUMNS),
     )

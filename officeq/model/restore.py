@@ -95,17 +95,21 @@ def capture(
                     digital=task.digital,
                 )
             )
-    until = []
+    until, since = [], []
     for flags in absent:
-        end = day
+        end = first = day
         while end < len(flags) and flags[end]:
             end += 1
+        while end > day and first > 0 and flags[first - 1]:
+            first -= 1
         until.append(end - 1 - day if end > day else -1)
+        since.append(first - day)
     return OfficeState(
         inquiries=tuple(sorted(inquiries, key=lambda x: x.arrived)),
         cases=tuple(sorted([*one_touch, *(_case(c, t) for c in cases)], key=_received)),
         users=tuple(_user(u, t) for u in users),
         absent_until=tuple(until),
+        absent_since=tuple(since),
         caseworkers=len(absent),
     )
 

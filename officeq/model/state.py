@@ -78,4 +78,6 @@ class OfficeState:
     absent_until: tuple[int, ...] = ()
     """Per caseworker: the last day (0 = the snapshot's day) of an absence running at
     the moment, or -1."""
+    absent_since: tuple[int, ...] = ()
+    """Per caseworker: the first day (0 or earlier) of that absence (for the record)."""
     caseworkers: int = 0
