@@ -95,8 +95,10 @@ def _t_interval(x: list[float]) -> tuple[float, float]:
 
 def test_the_fitted_office_reproduces_hit_rate_and_backlog(roundtrip) -> None:
     cfg, _, out = roundtrip
-    fitted = load_config(
-        out, [f"horizon_days={cfg.horizon_days}", f"warmup_days={cfg.warmup_days}"]
+    fitted = load_config(  # the same calendar (a calibrated office starts after its log)
+        out,
+        [f"horizon_days={cfg.horizon_days}", f"warmup_days={cfg.warmup_days}"],
+        start_date=cfg.start_date,
     )
     keys = ("inquiry_sla_hit_rate", "followup_backlog_mean")
     true_runs = [officeq.run(cfg, seed=s).summary for s in SEEDS]

@@ -325,6 +325,10 @@ def calibrate(
     if cl is None:
         cal.base_notes["work.followup.caseload"] = "no --caseload file"
     base_data["name"] = f"calibrated from {Path(events).name}"[:MAX_NAME]
+    base_data["start_date"] = (log.end + pd.Timedelta(days=1)).date().isoformat()
+    cal.notes["start_date"] = (
+        f"the day after the log ({log.period}): a run is the office from then on"
+    )
     try:
         validate(base_data, "<calibrated config>")
     except ConfigError as e:  # a fitted number the model cannot take: the data's fault
