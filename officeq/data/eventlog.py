@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from officeq.data.tables import DataError, read_table
+from officeq.data.tables import DataError, parse_ints, parse_times, read_table
+from officeq.data.tables import first_line as _first
+from officeq.data.tables import parse_bools as _bools
+from officeq.data.tables import parse_choice as _choice
 from officeq.measure.events import EVENT_COLUMNS, STAFF_COLUMNS
 from officeq.measure.events import TIMESTAMP_COLUMNS as EVENT_TIMES
 from officeq.model.tasks import STEP_NAMES
@@ -48,82 +50,6 @@ class EventLog:
     @property
     def period(self) -> str:
         return f"{self.start.date()}..{self.end.date()}"
-
-
-def _first(mask: np.ndarray | pd.Series) -> int:
-    """The file line of the first True in ``mask`` (the header is line 1)."""
-    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
-
-
-def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> pd.Series:
-    """ISO 8601 local timestamps (null allowed) as naive ``datetime64``; a zone
-    designator is accepted only when every value carries the same one."""
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return col.astype("datetime64[ns]")
-    text = col.astype("string").str.strip()
-    present = text.notna().to_numpy()
-    zone = text.str.extract(r"(Z|[+-]\d\d:?\d\d)$", expand=False)
-    zoned = zone.notna().to_numpy() & present
-    if zoned.any():
-        first_zone = zone[zoned].iloc[0]
-        differs = present & (zone.fillna("").to_numpy() != first_zone)
-        if differs.any():
-            row = _first(differs)
-            raise DataError(
-                f"{name}: column '{column}' mixes time zones: line {row} "
-                f"({text.iloc[row - 2]!r}) differs from {first_zone!r}; use one local time"
-            )
-        text = text.str.slice(0, -len(first_zone))
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    bad = present & parsed.isna().to_numpy()
-    if bad.any():
-        row = _first(bad)
-        raise DataError(
-            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not an "
-            f"ISO 8601 {'date' if dates else 'timestamp'} (like 2025-01-06T08:13:24)"
-        )
-    return parsed.astype("datetime64[ns]")
-
-
-def parse_ints(col: pd.Series, name: str, column: str, required: bool) -> pd.Series:
-    """Whole numbers (nullable unless ``required``)."""
-    num = pd.to_numeric(col, errors="coerce")
-    present = col.notna().to_numpy()
-    bad = (present & (num.isna().to_numpy() | (num.fillna(0) % 1 != 0).to_numpy())) | (
-        required & ~present
-    )
-    if bad.any():
-        row = _first(bad)
-        raise DataError(
-            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not a whole number"
-        )
-    return num.astype("Int64")
-
-
-def _choice(col: pd.Series, name: str, column: str, allowed: tuple[str, ...]) -> pd.Series:
-    text = col.astype("string").str.strip()
-    bad = (text.notna() & ~text.isin(allowed)).to_numpy()
-    if bad.any():
-        row = _first(bad)
-        raise DataError(
-            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not one of "
-            f"{', '.join(allowed)}"
-        )
-    return text
-
-
-def _bools(col: pd.Series, name: str, column: str) -> pd.Series:
-    if pd.api.types.is_bool_dtype(col):
-        return col.astype("boolean")
-    text = col.astype("string").str.strip().str.lower()
-    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-    bad = (text.notna() & ~text.isin(list(mapping))).to_numpy()
-    if bad.any():
-        row = _first(bad)
-        raise DataError(
-            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not true/false"
-        )
-    return text.map(mapping).astype("boolean")
 
 
 def _before(t: pd.DataFrame, name: str, later: str, earlier: str) -> None:
@@ -234,6 +160,9 @@ def read_staff(path: str | Path) -> pd.DataFrame:
         raise DataError(f"{name}: column 'caseworker' has no rows")
     t = pd.DataFrame(index=raw.index)
     t["caseworker"] = parse_ints(raw["caseworker"], name, "caseworker", required=True)
+    negative = (t["caseworker"] < 0).to_numpy(dtype=bool, na_value=False)
+    if negative.any():
+        raise DataError(f"{name}: column 'caseworker', line {_first(negative)}: is negative")
     for c in ("absent_from", "absent_to"):
         t[c] = parse_times(raw[c], name, c, dates=True).dt.normalize()
     half = (t["absent_from"].isna() != t["absent_to"].isna()).to_numpy()

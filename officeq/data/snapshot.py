@@ -34,7 +34,17 @@ from typing import TYPE_CHECKING
 import yaml
 
 from officeq.config.schema import Config
-from officeq.data.tables import DataError, choice, flags, numbers, read_table, timestamps, where
+from officeq.data.eventlog import read_staff
+from officeq.data.tables import (
+    DataError,
+    parse_bools,
+    parse_choice,
+    parse_ints,
+    parse_numbers,
+    parse_times,
+    read_table,
+    where,
+)
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.state import CASE_STATES, OfficeState, OpenCase, OpenInquiry, UserState
 from officeq.model.tasks import STEP_NAMES
@@ -180,6 +190,26 @@ def snapshot_moment(folder: str | Path) -> dt.date:
     return moment.date()
 
 
+def _times(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    return parse_times(frame[column], str(path), column)
+
+
+def _choice(frame: pd.DataFrame, column: str, path: Path, allowed: tuple[str, ...]) -> pd.Series:
+    return parse_choice(frame[column], str(path), column, allowed, required=True)
+
+
+def _flags(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    return parse_bools(frame[column], str(path), column).fillna(False).astype(bool)
+
+
+def _numbers(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    return parse_numbers(frame[column], str(path), column)
+
+
+def _ints(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    return parse_ints(frame[column], str(path), column, required=False).astype(float)
+
+
 def _hours(series: pd.Series, at: dt.date) -> list[float]:
     import pandas as pd
 
@@ -202,15 +232,15 @@ def read_snapshot(folder: str | Path, cfg: Config) -> tuple[OfficeState, dt.date
 
 def _inquiries(path: Path, at: dt.date, cfg: Config) -> tuple[OpenInquiry, ...]:
     frame = read_table(path, ("arrived",), ("channel", "deadline"))
-    arrived = _hours(timestamps(frame, "arrived", path), at)
+    arrived = _hours(_times(frame, "arrived", path), at)
     _not_after(arrived, path, "arrived")
     digital = [False] * len(frame)
     if "channel" in frame:
-        digital = list(choice(frame, "channel", path, ("phone", "digital")) == "digital")
+        digital = list(_choice(frame, "channel", path, ("phone", "digital")) == "digital")
     sla = cfg.work.inquiry.sla_hours
     deadline = [a + sla for a in arrived]
     if "deadline" in frame:
-        given = _hours(timestamps(frame, "deadline", path), at)
+        given = _hours(_times(frame, "deadline", path), at)
         deadline = [g if g == g else d for g, d in zip(given, deadline, strict=True)]
     return tuple(
         OpenInquiry(a, d, g) for a, d, g in sorted(zip(arrived, deadline, digital, strict=True))
@@ -228,12 +258,12 @@ def _not_after(values: list[float], path: Path, column: str) -> None:
 def _cases(path: Path, at: dt.date, cfg: Config) -> tuple[OpenCase, ...]:
     frame = read_table(path, ("received", "urgent", "step"), tuple(CASE_COLUMNS[3:]))
     n = len(frame)
-    received = _hours(timestamps(frame, "received", path), at)
+    received = _hours(_times(frame, "received", path), at)
     _not_after(received, path, "received")
-    urgent = list(flags(frame, "urgent", path))
-    step = list(choice(frame, "step", path, STEP_NAMES))
-    state = list(choice(frame, "state", path, CASE_STATES)) if "state" in frame else ["queued"] * n
-    since = _hours(timestamps(frame, "since", path), at) if "since" in frame else [math.nan] * n
+    urgent = list(_flags(frame, "urgent", path))
+    step = list(_choice(frame, "step", path, STEP_NAMES))
+    state = list(_choice(frame, "state", path, CASE_STATES)) if "state" in frame else ["queued"] * n
+    since = _hours(_times(frame, "since", path), at) if "since" in frame else [math.nan] * n
     for i, (s, t) in enumerate(zip(state, since, strict=True)):
         if s != "queued" and t != t:
             raise DataError(f"{where(path, 'since', i)}: a case {s} needs the time")
@@ -243,15 +273,15 @@ def _cases(path: Path, at: dt.date, cfg: Config) -> tuple[OpenCase, ...]:
         for r, u in zip(received, urgent, strict=True)
     ]
     if "deadline" in frame:
-        given = _hours(timestamps(frame, "deadline", path), at)
+        given = _hours(_times(frame, "deadline", path), at)
         deadline = [g if g == g else d for g, d in zip(given, deadline, strict=True)]
 
     def optional(column: str, kind: str, default: float | bool) -> list:
         if column not in frame:
             return [default] * n
         if kind == "flag":
-            return list(flags(frame, column, path))
-        values = numbers(frame, column, path, integer=kind == "int")
+            return list(_flags(frame, column, path))
+        values = _ints(frame, column, path) if kind == "int" else _numbers(frame, column, path)
         if (values < 0).any():
             i = int((values < 0).to_numpy().argmax())
             raise DataError(f"{where(path, column, i)}: must not be negative")
@@ -259,7 +289,7 @@ def _cases(path: Path, at: dt.date, cfg: Config) -> tuple[OpenCase, ...]:
 
     digital = [False] * n
     if "channel" in frame:
-        digital = list(choice(frame, "channel", path, ("phone", "digital")) == "digital")
+        digital = list(_choice(frame, "channel", path, ("phone", "digital")) == "digital")
     first = optional("first_time", "flag", False)
     rounds = optional("rounds_left", "int", 0)
     sent = optional("interim_sent", "flag", False)
@@ -290,25 +320,25 @@ def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
     optional = ("left", "exit_reason", "next_meeting", "session_minutes")
     frame = read_table(path, tuple(CASELOAD_COLUMNS), optional)
     if "left" in frame:
-        frame = frame[timestamps(frame, "left", path).isna()].reset_index(drop=True)
-    ids = numbers(frame, "user_id", path, integer=True)
+        frame = frame[_times(frame, "left", path).isna()].reset_index(drop=True)
+    ids = _ints(frame, "user_id", path)
     if ids.isna().any() or (ids < 0).any():
         i = int((ids.isna() | (ids < 0)).to_numpy().argmax())
         raise DataError(f"{where(path, 'user_id', i)}: must be a whole number, 0 or more")
     if ids.duplicated().any():
         i = int(ids.duplicated().to_numpy().argmax())
         raise DataError(f"{where(path, 'user_id', i)}: user {int(ids.iloc[i])} is listed twice")
-    group = choice(frame, "group", path, tuple(cfg.work.followup.groups))
-    owner = numbers(frame, "owner", path, integer=True).fillna(-1)
-    entered = _hours(timestamps(frame, "entered", path), at)
-    last = _hours(timestamps(frame, "last_session", path), at)
-    due = _hours(timestamps(frame, "next_due", path), at)
+    group = _choice(frame, "group", path, tuple(cfg.work.followup.groups))
+    owner = _ints(frame, "owner", path).fillna(-1)
+    entered = _hours(_times(frame, "entered", path), at)
+    last = _hours(_times(frame, "last_session", path), at)
+    due = _hours(_times(frame, "next_due", path), at)
     meeting = [math.nan] * len(frame)
     if "next_meeting" in frame:
-        meeting = _hours(timestamps(frame, "next_meeting", path), at)
+        meeting = _hours(_times(frame, "next_meeting", path), at)
     minutes = [math.nan] * len(frame)
     if "session_minutes" in frame:
-        values = numbers(frame, "session_minutes", path)
+        values = _numbers(frame, "session_minutes", path)
         if (values <= 0).any():
             i = int((values <= 0).to_numpy().argmax())
             raise DataError(f"{where(path, 'session_minutes', i)}: must be positive")
@@ -329,22 +359,12 @@ def _users(path: Path, at: dt.date, cfg: Config) -> tuple[UserState, ...]:
 
 
 def _staff(path: Path, at: dt.date) -> tuple[tuple[int, ...], int]:
-    frame = read_table(path, tuple(STAFF_COLUMNS))
-    worker = numbers(frame, "caseworker", path, integer=True)
-    if worker.isna().any() or (worker < 0).any():
-        i = int((worker.isna() | (worker < 0)).to_numpy().argmax())
-        raise DataError(f"{where(path, 'caseworker', i)}: must be a whole number, 0 or more")
-    start = timestamps(frame, "absent_from", path)
-    end = timestamps(frame, "absent_to", path)
-    count = int(worker.max()) + 1 if len(worker) else 0
+    import pandas as pd
+
+    t = read_staff(path)
+    count = int(t["caseworker"].max()) + 1
     until = [-1] * count
-    for i in range(len(frame)):
-        if start.iloc[i] != start.iloc[i] or end.iloc[i] != end.iloc[i]:
-            continue
-        if end.iloc[i] < start.iloc[i]:
-            raise DataError(f"{where(path, 'absent_to', i)}: is before absent_from")
-        last = (end.iloc[i].date() - at).days
-        if start.iloc[i].date() <= at and last >= 0:
-            w = int(worker.iloc[i])
-            until[w] = max(until[w], last)
+    running = t[(t["absent_from"] <= pd.Timestamp(at)) & (t["absent_to"] >= pd.Timestamp(at))]
+    for w, end in zip(running["caseworker"], running["absent_to"], strict=True):
+        until[int(w)] = max(until[int(w)], (end.date() - at).days)
     return tuple(until), count

@@ -4,7 +4,9 @@ Every reader here checks what it reads and refuses bad data with a
 :class:`DataError`: one line naming the file, the column and the first bad
 line (a header counts as line 1, as in a spreadsheet). Timestamps are ISO 8601
 local time (``2025-03-03T08:15:00``; a space instead of ``T`` and dates without a
-time are read too); a time zone offset is refused, as are mixed ones.
+time are read too); a zone designator is accepted only when every value of the
+column carries the same one (its local time is used), mixed zones are refused.
+The ``parse_*`` functions are the one set of column parsers every reader uses.
 
 :func:`read_table` is the one way in for every file: nothing can exhaust memory,
 as a file over :data:`MAX_FILE_BYTES`, with more than :data:`MAX_ROWS` rows or
@@ -14,7 +16,6 @@ chunks; a Parquet file's row count and unpacked size come from its footer).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -149,67 +150,95 @@ def _check_columns(name: str, header: list[str], columns: tuple[str, ...]) -> No
         raise DataError(f"{name}: column '{missing[0]}' is missing (columns: {', '.join(columns)})")
 
 
-def timestamps(frame: pd.DataFrame, column: str, path: str | Path) -> pd.Series:
-    """A column as naive local timestamps (NaT where empty), or a :class:`DataError`."""
-    raw = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        if getattr(raw.dt, "tz", None) is not None:
-            raise DataError(f"{where(path, column)}: has a time zone; give local times")
-        return raw.astype("datetime64[s]")
-    text = raw.astype("string").str.strip()
-    zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
+def first_line(mask: np.ndarray | pd.Series) -> int:
+    """The file line of the first True in ``mask`` (the header is line 1)."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
+
+
+def parse_times(col: pd.Series, name: str, column: str, dates: bool = False) -> pd.Series:
+    """ISO 8601 local timestamps (null allowed) as naive ``datetime64``; a zone
+    designator is accepted only when every value carries the same one."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.astype("datetime64[ns]")
+    text = col.astype("string").str.strip()
+    present = text.notna().to_numpy()
+    zone = text.str.extract(r"(Z|[+-]\d\d:?\d\d)$", expand=False)
+    zoned = zone.notna().to_numpy() & present
     if zoned.any():
-        i = int(zoned.to_numpy().argmax())
-        raise DataError(
-            f"{where(path, column, i)}: {text.iloc[i]!r} has a time zone "
-            "(mixed or zoned times are refused; give local times)"
-        )
+        first_zone = zone[zoned].iloc[0]
+        differs = present & (zone.fillna("").to_numpy() != first_zone)
+        if differs.any():
+            row = first_line(differs)
+            raise DataError(
+                f"{name}: column '{column}' mixes time zones: line {row} "
+                f"({text.iloc[row - 2]!r}) differs from {first_zone!r}; use one local time"
+            )
+        text = text.str.slice(0, -len(first_zone))
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    bad = parsed.isna() & text.notna() & (text != "")
+    bad = present & parsed.isna().to_numpy()
     if bad.any():
-        i = int(bad.to_numpy().argmax())
-        raise DataError(f"{where(path, column, i)}: {text.iloc[i]!r} is not a timestamp")
-    return parsed.astype("datetime64[s]")
-
-
-def numbers(frame: pd.DataFrame, column: str, path: str | Path, integer: bool = False) -> pd.Series:
-    """A numeric column (NaN where empty), or a :class:`DataError`."""
-    raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
-    bad |= ~np.isfinite(values.fillna(0))
-    if integer:
-        bad |= values.notna() & (values.fillna(0) % 1 != 0)
-    if bad.any():
-        i = int(bad.to_numpy().argmax())
-        kind = "a whole number" if integer else "a number"
-        raise DataError(f"{where(path, column, i)}: {raw.iloc[i]!r} is not {kind}")
-    return values.astype(float)
-
-
-def flags(frame: pd.DataFrame, column: str, path: str | Path) -> pd.Series:
-    """A true/false column (``true``, ``false``, ``1``, ``0``, ``yes``, ``no``)."""
-    raw = frame[column]
-    if pd.api.types.is_bool_dtype(raw):
-        return raw.fillna(False).astype(bool)
-    text = raw.astype("string").str.strip().str.lower().fillna("false")
-    known = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-    bad = ~text.isin(list(known))
-    if bad.any():
-        i = int(bad.to_numpy().argmax())
-        raise DataError(f"{where(path, column, i)}: {raw.iloc[i]!r} is not true or false")
-    return text.map(known).astype(bool)
-
-
-def choice(frame: pd.DataFrame, column: str, path: str | Path, allowed: Iterable[str]) -> pd.Series:
-    """A text column whose values must be among ``allowed``."""
-    allowed = tuple(allowed)
-    text = frame[column].astype("string").str.strip()
-    bad = ~text.isin(allowed)
-    if bad.any():
-        i = int(bad.to_numpy().argmax())
+        row = first_line(bad)
         raise DataError(
-            f"{where(path, column, i)}: {frame[column].iloc[i]!r} is not one of "
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not an "
+            f"ISO 8601 {'date' if dates else 'timestamp'} (like 2025-01-06T08:13:24)"
+        )
+    return parsed.astype("datetime64[ns]")
+
+
+def parse_ints(col: pd.Series, name: str, column: str, required: bool) -> pd.Series:
+    """Whole numbers (nullable unless ``required``)."""
+    num = pd.to_numeric(col, errors="coerce")
+    present = col.notna().to_numpy()
+    bad = (present & (num.isna().to_numpy() | (num.fillna(0) % 1 != 0).to_numpy())) | (
+        required & ~present
+    )
+    if bad.any():
+        row = first_line(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not a whole number"
+        )
+    return num.astype("Int64")
+
+
+def parse_choice(
+    col: pd.Series, name: str, column: str, allowed: tuple[str, ...], required: bool = False
+) -> pd.Series:
+    """Text among ``allowed`` (null allowed unless ``required``)."""
+    text = col.astype("string").str.strip()
+    bad = ((text.notna() | required) & ~text.isin(allowed).fillna(False)).to_numpy()
+    if bad.any():
+        row = first_line(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {text.iloc[row - 2]!r} is not one of "
             f"{', '.join(allowed)}"
         )
     return text
+
+
+def parse_bools(col: pd.Series, name: str, column: str) -> pd.Series:
+    """True/false (``true``, ``false``, ``1``, ``0``, ``yes``, ``no``; null allowed)."""
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype("boolean")
+    text = col.astype("string").str.strip().str.lower()
+    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+    mapping |= {"yes": True, "no": False}
+    bad = (text.notna() & ~text.isin(list(mapping))).to_numpy()
+    if bad.any():
+        row = first_line(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not true/false"
+        )
+    return text.map(mapping).astype("boolean")
+
+
+def parse_numbers(col: pd.Series, name: str, column: str) -> pd.Series:
+    """Finite numbers (NaN where empty)."""
+    values = pd.to_numeric(col, errors="coerce")
+    present = col.notna().to_numpy()
+    bad = present & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        row = first_line(bad)
+        raise DataError(
+            f"{name}: column '{column}', line {row}: {col.iloc[row - 2]!r} is not a number"
+        )
+    return values.astype(float)
