@@ -97,16 +97,22 @@ def test_a_run_from_the_snapshot_continues_the_original_in_distribution() -> Non
         assert abs(d.mean()) <= half, (level, d.mean(), half)
 
 
-def test_a_restored_office_keeps_its_backlog_at_the_start(taken) -> None:
+def test_a_restored_office_starts_with_the_snapshots_open_work(taken) -> None:
+    """In the first hour after midnight nobody works: the restored office holds exactly
+    the snapshot's open work, plus what falls due or arrives in that hour."""
     cfg, result = taken
+    state = result.snapshot
     start = cfg.start_date + dt.timedelta(days=D)
-    later = load_config(cfg, horizon_days=7, start_date=start)
-    restored = run(later, start_from=result.snapshot)
-    assert restored.counts["inquiry"]["arrived"] >= len(result.snapshot.inquiries)
-    # the overdue users are overdue from the first moment
-    first = restored.daily.iloc[0]["followup_overdue"]
-    overdue = sum(u.next_due <= 0 for u in result.snapshot.users)
-    assert first >= overdue * 0.5
+    later = load_config(cfg, horizon_days=1 / 24, start_date=start)
+    restored = run(later, start_from=state)
+    row = restored.daily.iloc[0]
+    overdue = sum(u.next_due <= 0 for u in state.users)
+    due_soon = sum(0 < u.next_due <= 1 for u in state.users)
+    assert overdue <= row["followup_overdue"] <= overdue + due_soon
+    arrived = restored.daily.iloc[0]["inquiries_arrived"]
+    assert row["inquiries_waiting"] == len(state.inquiries) + arrived
+    assert row["income_support_open"] >= len(state.cases)
+    assert restored.counts["inquiry"]["finished"] == 0
 
 
 def test_cli_writes_a_snapshot_and_starts_from_it(tmp_path) -> None:
