@@ -155,12 +155,36 @@ def test_where_on_the_compared_column_keeps_the_reference(regimes_sweep: Path) -
     assert set(table["variant"]) == {"strong"} and len(table) == 2
 
 
-def test_report_compares_staffing_within_each_named_scenario(regimes_sweep: Path) -> None:
-    from officeq.figures.report import findings
+def test_report_effects_are_paired_differences_averaged_over_the_other_columns(
+    regimes_sweep: Path,
+) -> None:
+    from scipy import stats
 
-    text = " ".join(findings(load_results(regimes_sweep)))
-    for variant in ("strong", "few", "professional"):
-        assert f"Under {variant}, going from 14 to 17 caseworkers" in text
+    from officeq.figures.story import story
+
+    res = load_results(regimes_sweep)
+    runs = res.runs
+    metric = "followup_backlog_mean"
+    effect = next(
+        e for e in story(res).effects if e.column == "staff_caseworkers" and e.metric == metric
+    )
+    assert (effect.start, effect.end) == (14, 17)
+    # by hand: per replication, the 17-minus-14 difference averaged over the named scenarios
+    wide = runs.pivot_table(
+        index=["replication", "variant"], columns="staff_caseworkers", values=metric
+    )
+    per_rep = (wide[17] - wide[14]).groupby(level="replication").mean().to_numpy()
+    half = stats.t.ppf(0.975, len(per_rep) - 1) * per_rep.std(ddof=1) / len(per_rep) ** 0.5
+    assert effect.difference == pytest.approx(per_rep.mean())
+    assert (effect.low, effect.high) == pytest.approx(
+        (per_rep.mean() - half, per_rep.mean() + half)
+    )
+    # and the same as the mean of officeq table's paired differences, one per named scenario
+    table = paired_differences(
+        runs, ["variant", "staff_caseworkers"], [metric], {"staff_caseworkers": 14}
+    )
+    assert effect.difference == pytest.approx(table["difference"].mean())
+    assert "averaged over 3 named scenarios" in effect.over
 
 
 def test_steering_figure_of_one_run_and_one_line_errors_otherwise(

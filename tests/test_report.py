@@ -110,10 +110,26 @@ def test_report_is_self_contained_with_findings(sweep_dir: Path, tmp_path: Path)
     page = out.read_text()
     assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from a network
     assert page.count("data:image/png;base64,") >= 4
-    assert "The question" in page and "Resolved configuration" in page
-    # a finding with numbers and an interval, e.g. "91.2% (90.1%–92.3%)"
-    assert re.search(r"the 48-hour hit rate is \d+\.\d% \(\d+\.\d%–\d+\.\d%\)", page)
-    assert "staff.caseworkers=14, policy.name=needs_based" in page
+    # the first screen: headline, then the trade-off figure and the findings, then the fold
+    head, fold = page.index('class="headline"'), page.index('class="fold"')
+    first = page[head:fold]
+    assert first.count("data:image/png;base64,") == 1 and "<li>" in first
+    # a finding with a paired difference and its interval, in plain words
+    assert re.search(r"going from 14 to 17 caseworkers, the 48-hour hit rate", first, re.I)
+    assert re.search(r"95% CI [+−]\d+\.\d+ to [+−]\d+\.\d+", first)
+    # details below the fold, with plain scenario names
+    for section in (
+        "All scenarios",
+        "Paired comparisons",
+        "Assumptions the results depend",
+        "How to reproduce",
+        "Resolved configuration",
+    ):
+        assert page.index(section) > fold
+    assert "14 caseworkers, needs-based" in page
+    assert "staff.caseworkers=14" not in page
+    assert "staff.admin_share" in page  # an assumption marked (A) in baseline.yaml
+    assert "@media print" in page
 
 
 def _chromium() -> str | None:

@@ -41,6 +41,10 @@ class StaffingAnswer:
     analytic: Analytic
     config: Config
     range: tuple[int, int] = (1, 60)
+    assumptions: tuple[dict[str, Any], ...] = ()
+    """The config's fields marked ``(A)`` (:mod:`officeq.config.assumptions`)."""
+    seed: int = 2025
+    max_replications: int = 40
 
     @property
     def caseworkers(self) -> dict[str, int | None]:
@@ -52,6 +56,7 @@ class StaffingAnswer:
         replication), summary (per level and metric, 95% intervals) and the spec."""
         import pandas as pd
 
+        from officeq.experiments.labels import scenario_name
         from officeq.experiments.results import summarise
 
         rows: list[dict[str, Any]] = []
@@ -59,7 +64,9 @@ class StaffingAnswer:
             for c in sorted(a.levels):
                 ctx = {
                     "scenario_id": len({r["scenario_id"] for r in rows}),
-                    "scenario": f"staff.caseworkers={c}, policy.name={name}",
+                    "scenario": scenario_name(
+                        "", [("staff.caseworkers", c), ("policy.name", name)]
+                    ),
                     "staff_caseworkers": c,
                     "policy_name": name,
                 }
@@ -73,6 +80,18 @@ class StaffingAnswer:
             "grid": {"staff.caseworkers": [], "policy.name": []},
             "targets": [str(t) for t in self.targets],
             "base_config": self.config.model_dump(mode="json"),
+            "advisor": {
+                "answer": self.caseworkers,
+                "confidence": self.confidence,
+                "range": list(self.range),
+                "seed": self.seed,
+                "max_replications": self.max_replications,
+                "runs": {name: a.runs for name, a in self.advice.items()},
+                "erlang_c": self.analytic.erlang_c,
+                "square_root": self.analytic.square_root,
+                "analytic_note": self.analytic.note,
+            },
+            "assumptions": list(self.assumptions),
         }
         return runs, summarise(runs, context), spec
 
@@ -90,6 +109,7 @@ def staff(
     seed: int = 2025,
     progress: Callable[[str, int, bool | None, int], None] | None = None,
     force: bool = False,
+    assumptions_from: str | Path | None = None,
 ) -> StaffingAnswer:
     """The fewest ``staff.caseworkers`` for which every target holds, per policy.
 
@@ -109,6 +129,8 @@ def staff(
         progress: called with (policy, caseworkers, verdict, replications) per level.
         force: search even when a run at ``hi`` caseworkers is estimated to take
             more than an hour or half the machine's memory.
+        assumptions_from: the config file whose ``(A)``-marked fields the answer lists
+            (default: ``config`` when it is a file).
 
     Raises:
         StaffingError: a target that cannot be parsed, no target, an unknown
@@ -173,4 +195,13 @@ def staff(
                 progress=report,
             )
     analytic = analytic_baseline(cfg, parsed)
-    return StaffingAnswer(parsed, confidence, advice, analytic, cfg, (lo, hi))
+    marked: tuple[dict[str, Any], ...] = ()
+    source_file = assumptions_from or (config if isinstance(config, str | Path) else None)
+    if source_file is not None:
+        from officeq.config.assumptions import assumptions
+
+        text = Path(source_file).read_text(encoding="utf-8", errors="replace")
+        marked = tuple(assumptions(text, cfg.model_dump(mode="json")))
+    return StaffingAnswer(
+        parsed, confidence, advice, analytic, cfg, (lo, hi), marked, seed, max_replications
+    )

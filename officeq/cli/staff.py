@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -96,6 +97,7 @@ def staff_cmd(
 
     seed = 2025
     spec_targets: list[str] = []
+    office_file = Path(config)
     try:
         raw = read_yaml(config)
     except ConfigError as e:
@@ -109,6 +111,7 @@ def staff_cmd(
             fail(str(e))
         cfg = exp.scenarios[0].config
         seed, spec_targets = exp.spec.seed, list(exp.spec.targets)
+        office_file = Path(config).parent / exp.spec.base
         if overrides:
             fail(f"{config}: --set works on office configs; put overrides in the spec's grid")
     else:
@@ -144,6 +147,7 @@ def staff_cmd(
                 seed=seed,
                 progress=report,
                 force=force,
+                assumptions_from=office_file,
             )
     except StaffingError as e:
         fail(f"{config}: {e}")

@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field, ValidationError, field_validator
 
+from officeq.config.assumptions import assumptions
 from officeq.config.base import MAX_DAYS, MAX_SEED, StrictModel, excerpt
 from officeq.config.loading import ConfigError, apply_overrides, read_config, read_yaml, validate
 from officeq.config.schema import Config
+from officeq.experiments.labels import check_labels, scenario_name
 
 MAX_REPLICATIONS = 10_000
 MAX_SCENARIOS = 100_000
@@ -45,7 +47,9 @@ class Spec(StrictModel):
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
     targets: list[str] = Field(default_factory=list)
-    """Targets for ``officeq staff``, e.g. ``inquiry_sla_hit_rate>=0.9``."""
+    """Targets for ``officeq staff`` and the report, e.g. ``inquiry_sla_hit_rate>=0.9``."""
+    labels: dict[str, Any] = Field(default_factory=dict)
+    """Plain words for swept values (:mod:`officeq.experiments.labels`)."""
 
     @field_validator("name")
     @classmethod
@@ -117,11 +121,6 @@ def replication_seed(seed: int, replication: int) -> int:
     return int(state[0]) << 31 | int(state[1]) >> 1
 
 
-def _label(path: str, value: Any) -> str:
-    short = ".".join(path.split(".")[-2:])
-    return f"{short}={value}"
-
-
 def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = None) -> Experiment:
     """Read and expand a spec; raise :class:`ConfigError` naming file and field.
 
@@ -142,7 +141,7 @@ def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = N
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (a spec has name, base, replications, seed, horizon_days, "
-            msg += "warmup_days, grid, scenarios, targets)"
+            msg += "warmup_days, grid, scenarios, targets, labels)"
         raise ConfigError(source, loc or None, msg) from None
     base_path = (root / spec.base).resolve()
     if not base_path.is_file():
@@ -159,7 +158,11 @@ def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = N
         if not other_path.is_file():
             raise ConfigError(source, field, f"config {other!r} not found (looked at {other_path})")
         variant_bases[variant] = (str(other_path), read_config(other_path))
-    return expand(spec, read_config(base_path), source, str(base_path), replications, variant_bases)
+    exp = expand(spec, read_config(base_path), source, str(base_path), replications, variant_bases)
+    # after the fingerprint: the marks are comments, they change no number
+    text = base_path.read_text(encoding="utf-8", errors="replace")
+    exp.resolved["assumptions"] = assumptions(text, exp.resolved["base_config"])
+    return exp
 
 
 def expand(
@@ -194,6 +197,10 @@ def expand(
     }
     variants = list(spec.scenarios.items()) or [("", {})]
     grid_paths = list(spec.grid)
+    problem = check_labels(spec.labels, grid_paths, list(spec.scenarios))
+    if problem:
+        field, _, message = problem.partition(": ")
+        raise ConfigError(source, field, message)
     combos = list(itertools.product(*(spec.grid[p] for p in grid_paths)))
     scenarios: list[Scenario] = []
     for variant, overrides in variants:
@@ -210,10 +217,8 @@ def expand(
             if spec.scenarios:
                 params["variant"] = variant
             params.update({column_name(p): v for p, v in zip(grid_paths, combo, strict=True)})
-            parts = ([variant] if variant else []) + [
-                _label(p, v) for p, v in zip(grid_paths, combo, strict=True)
-            ]
-            name = ", ".join(parts) or cfg.name
+            swept = list(zip(grid_paths, combo, strict=True))
+            name = scenario_name(variant, swept, spec.labels) or cfg.name
             scenarios.append(Scenario(len(scenarios), name, params, cfg))
     resolved = {
         "name": spec.name,
@@ -224,12 +229,16 @@ def expand(
         "scenarios": spec.scenarios,
         "base_config": resolved_base,
     }
+    if spec.labels:
+        resolved["labels"] = spec.labels
     if bases:
         resolved["scenario_configs"] = bases
     fingerprint_src = {k: v for k, v in resolved.items() if k != "replications"}
     fingerprint = hashlib.sha256(
         json.dumps(fingerprint_src, sort_keys=True, default=str).encode()
     ).hexdigest()[:16]
+    if spec.targets:  # after the fingerprint: a target changes no number
+        resolved["targets"] = list(spec.targets)
     columns = (["variant"] if spec.scenarios else []) + [column_name(p) for p in grid_paths]
     return Experiment(spec, source, scenarios, columns, fingerprint, resolved)
 

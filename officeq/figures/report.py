@@ -1,39 +1,66 @@
-"""A one-page, self-contained HTML report of a results folder.
+"""A self-contained HTML report of a results folder, for a director first.
 
-The question (the spec), the scenario table (means with 95% intervals), the
-figures that fit the results (embedded as PNG data, no network needed), a
-few plain-language findings computed from the numbers, and the resolved
-config. This module builds the text; :mod:`officeq.measure.output` writes it.
+The first screen answers: the headline (:mod:`officeq.figures.story`), the
+trade-off in one figure and the three or four findings that matter, each
+with its paired difference and interval. Below the fold: the full table,
+the paired comparisons, every figure, the assumptions the results depend
+on, the commands that reproduce them and the resolved config. Figures are
+embedded as PNG data (no network needed); the page prints to A4 cleanly.
+This module builds the text; :mod:`officeq.measure.files` writes it.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from officeq.experiments.advisor import TargetSpec
 from officeq.experiments.folders import Results
-from officeq.figures.common import swept_columns
-
-HEADLINE = (
-    ("inquiry_sla_hit_rate", "48-hour hit rate", True),
-    ("income_support_on_time_rate", "decisions on time", True),
-    ("followup_backlog_mean", "users overdue for follow-up", False),
-    ("followup_backlog_mean_specially_adapted", "of them specially adapted", False),
-    ("caseworker_utilization", "utilisation", True),
+from officeq.figures.report_parts import (
+    advisor_section,
+    assumptions_section,
+    effects_table,
+    esc,
+    reproduce,
+    scenario_table,
 )
+from officeq.figures.story import Story, story
+
 STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.45}
-table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;
-text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}
-figure{margin:1.5rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#444}
-pre{background:#f7f7f7;padding:.75rem;overflow:auto;font-size:.8rem;max-height:30rem}
+:root{--ink:#1d2430;--muted:#5b6472;--line:#d5d9e0;--accent:#1f5fa8}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:72rem;margin:0 auto;
+padding:1.25rem 1.5rem;color:var(--ink);line-height:1.45}
+header{border-bottom:1px solid var(--line);margin-bottom:1rem}
+h1{font-size:1.5rem;margin:.2rem 0}.sub{color:var(--muted);margin:.2rem 0 .6rem;font-size:.9rem}
+.headline{font-size:1.3rem;font-weight:600;margin:.6rem 0 1rem;border-left:4px solid var(--accent);
+padding-left:.75rem}
+.first{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,1fr);gap:1.25rem;
+align-items:start}
+.first ul{margin:0;padding-left:1.1rem}.first li{margin-bottom:.6rem}
+.first.single{grid-template-columns:1fr}
+@media (max-width:900px){.first{grid-template-columns:1fr}}
+.fold{margin-top:1.5rem;padding-top:.5rem;border-top:2px solid var(--line)}
+nav{font-size:.9rem;color:var(--muted)}nav a{margin-right:.8rem}
+h2{font-size:1.15rem;margin-top:1.8rem}
+table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid var(--line);
+padding:.25rem .5rem;text-align:right;vertical-align:top}th{background:#f2f4f7}
+td:first-child,th:first-child{text-align:left}.ci{color:var(--muted);font-size:.78rem}
+.wide{overflow-x:auto}.note{font-size:.85rem;color:var(--muted)}
+figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{font-size:.85rem;
+color:var(--muted)}
+pre{background:#f6f7f9;padding:.75rem;overflow:auto;font-size:.78rem;max-height:28rem}
+@page{size:A4;margin:14mm}
+@media print{body{max-width:none;padding:0;font-size:10.5pt}nav{display:none}
+.first{grid-template-columns:1fr 1fr}.fold{break-before:page;border:0}
+figure,tr,.headline{break-inside:avoid}h2{break-after:avoid}
+pre{max-height:none;overflow:visible;white-space:pre-wrap;word-break:break-word}
+.wide{overflow:visible}a{color:inherit;text-decoration:none}}
 """
 SELF_CHECK = """
 window.addEventListener('load', function () {
@@ -52,166 +79,116 @@ def png_data(fig: Figure, dpi: int = 110) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _pct(v: float) -> str:
-    return f"{100 * v:.1f}%"
+def findings(results: Results, targets: Sequence[TargetSpec] = ()) -> list[str]:
+    """The headline and the findings, as plain sentences."""
+    s = story(results, targets)
+    return [s.headline, *s.findings]
 
 
-def _num(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
-
-
-def _value(row: pd.Series, as_pct: bool) -> str:
-    f = _pct if as_pct else _num
-    if pd.isna(row["mean"]):
-        return "–"
-    if row["n"] < 2 or pd.isna(row["ci_low"]):
-        return f(row["mean"])
-    return f"{f(row['mean'])} ({f(row['ci_low'])}–{f(row['ci_high'])})"
-
-
-def _wide(summary: pd.DataFrame) -> dict[int, dict[str, pd.Series]]:
-    out: dict[int, dict[str, pd.Series]] = {}
-    for _, row in summary.iterrows():
-        out.setdefault(int(row["scenario_id"]), {})[row["metric"]] = row
-    return out
-
-
-def scenario_table(summary: pd.DataFrame) -> str:
-    """HTML table: one row per scenario, headline metrics with 95% intervals."""
-    wide = _wide(summary)
-    names = summary.groupby("scenario_id")["scenario"].first()
-    metrics = [(m, label, pct) for m, label, pct in HEADLINE if m in set(summary["metric"])]
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label, _ in metrics)
-    rows = []
-    for sid, name in names.items():
-        cells = "".join(f"<td>{_value(wide[sid][m], pct)}</td>" for m, _, pct in metrics)
-        n = int(max(r["n"] for r in wide[sid].values()))
-        rows.append(f"<tr><td>{html.escape(str(name))}</td><td>{n}</td>{cells}</tr>")
+def _figure(caption: str, fig: Figure) -> str:
     return (
-        f"<table><tr><th>scenario</th><th>n</th>{head}</tr>{''.join(rows)}</table>"
-        "<p>Means over replications, with 95% confidence intervals in brackets.</p>"
+        f'<figure><img alt="{esc(caption)}" src="{png_data(fig)}">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
     )
 
 
-def findings(results: Results, limit: int = 8) -> list[str]:
-    """Plain-language statements computed from the numbers."""
-    if results.kind == "run":
-        s = results.run_summary or {}
-        out = []
-        if s.get("inquiry_sla_hit_rate") is not None:
-            out.append(
-                f"The 48-hour hit rate was {_pct(s['inquiry_sla_hit_rate'])}, with a "
-                f"mean wait of {s['inquiry_wait_hours_mean']:.1f} hours."
-            )
-        if s.get("followup_backlog_mean") is not None:
-            out.append(
-                f"On average {_num(s['followup_backlog_mean'])} users were overdue for "
-                f"follow-up; {_num(s['followup_backlog_end'])} at the end of the run."
-            )
-        if s.get("caseworker_utilization") is not None:
-            out.append(
-                f"Caseworkers spent {_pct(s['caseworker_utilization'])} of their client "
-                f"time on tasks and worked {_num(s['overtime_hours'])} hours of overtime."
-            )
-        return out
-    summary = results.summary
-    assert summary is not None
-    wide = _wide(summary)
-    names = summary.groupby("scenario_id")["scenario"].first()
-    out = []
-    for sid, name in list(names.items())[:limit]:
-        m = wide[sid]
-        if "inquiry_sla_hit_rate" in m and "followup_backlog_mean" in m:
-            out.append(
-                f"With {name}, the 48-hour hit rate is "
-                f"{_value(m['inquiry_sla_hit_rate'], True)} and "
-                f"{_value(m['followup_backlog_mean'], False)} users are overdue for "
-                "follow-up."
-            )
-    out += _comparisons(results)
-    return out
-
-
-def _comparisons(results: Results) -> list[str]:
-    """Lowest vs highest staffing per policy, and which policy leaves fewer overdue."""
-    runs = results.runs
-    if runs is None or "staff_caseworkers" not in runs:
-        return []
-    summary = results.summary
-    assert summary is not None
-    backlog = summary[summary["metric"] == "followup_backlog_mean"]
-    others = [c for c in swept_columns(runs, results.grid or None) if c != "staff_caseworkers"]
-    if len(others) > 1:  # comparing along staffing would mix the other columns
-        return []
-    key = others[0] if others else None  # the series: policy, named scenario, ...
-    out = []
-    groups = backlog.groupby(key) if key else [("", backlog)]
-    for policy, g in groups:
-        g = g.sort_values("staff_caseworkers")
-        if len(g) < 2:
-            continue
-        lo, hi = g.iloc[0], g.iloc[-1]
-        who = f"Under {policy}, going" if key else "Going"
-        out.append(
-            f"{who} from {lo['staff_caseworkers']} to {hi['staff_caseworkers']} "
-            f"caseworkers changes the mean follow-up backlog from {_num(lo['mean'])} to "
-            f"{_num(hi['mean'])} overdue users."
-        )
-    if key:
-        for n, g in backlog.groupby("staff_caseworkers"):
-            if len(g) < 2:
-                continue
-            best, worst = g.sort_values("mean").iloc[0], g.sort_values("mean").iloc[-1]
-            clear = best["ci_high"] < worst["ci_low"]
-            out.append(
-                f"At {n} caseworkers, {best[key]} leaves fewer users overdue than "
-                f"{worst[key]} ({_num(best['mean'])} vs {_num(worst['mean'])}; "
-                + (
-                    "the 95% intervals do not overlap)."
-                    if clear
-                    else "the 95% intervals overlap, so the difference is not clear)."
-                )
-            )
-    return out
-
-
-def render(results: Results, figures: list[tuple[str, Figure]], title: str | None = None) -> str:
-    """The whole report as one HTML document."""
+def _title(results: Results) -> tuple[str, str]:
     spec: dict[str, Any] = results.spec or {}
-    name = title or spec.get("name") or results.folder.name
-    parts = [f"<h1>officeq: {html.escape(str(name))}</h1>"]
-    if results.kind == "sweep":
-        question = {
-            k: spec.get(k)
-            for k in ("base", "replications", "seed", "grid", "scenarios")
-            if spec.get(k)
-        }
-        parts.append(
-            "<h2>The question</h2><pre>"
-            + html.escape(yaml.safe_dump(question, sort_keys=False))
-            + "</pre>"
-        )
-        parts.append("<h2>Scenarios</h2>" + scenario_table(results.summary))
-    parts.append(
-        "<h2>Findings</h2><ul>"
-        + "".join(f"<li>{html.escape(f)}</li>" for f in findings(results))
-        + "</ul>"
-    )
-    parts.append("<h2>Figures</h2>")
-    for caption, fig in figures:
-        parts.append(
-            f'<figure><img alt="{html.escape(caption)}" src="{png_data(fig)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-    config = spec.get("base_config") if results.kind == "sweep" else results.config
+    if results.kind == "run":
+        cfg = results.config or {}
+        return f"One run of {cfg.get('name', 'the office')}", _office_line(cfg)
+    base = spec.get("base_config") or {}
+    if spec.get("advisor"):
+        return f"Staffing advice for {base.get('name', 'the office')}", _office_line(base)
+    name = str(spec.get("name") or results.folder.name).replace("_", " ")
+    runs = results.runs
+    n = runs["scenario_id"].nunique() if runs is not None else 0
+    reps = spec.get("replications")
+    size = f"{n} scenarios" + (f" × {reps} replications" if reps else "")
+    return name[:1].upper() + name[1:], f"{size}; {_office_line(base)}"
+
+
+def _office_line(cfg: dict[str, Any]) -> str:
+    start = cfg.get("start_date")
+    horizon, warmup = cfg.get("horizon_days"), cfg.get("warmup_days") or 0
+    text = f"office: {cfg.get('name', '?')}"
+    if start and horizon:
+        first = dt.date.fromisoformat(str(start)) + dt.timedelta(days=float(warmup))
+        last = dt.date.fromisoformat(str(start)) + dt.timedelta(days=float(horizon) - 1)
+        text += f", measured {first:%d %b %Y} to {last:%d %b %Y}"
+    return text
+
+
+def render(
+    results: Results,
+    figures: list[tuple[str, Figure]],
+    title: str | None = None,
+    *,
+    lead: tuple[str, Figure] | None = None,
+    targets: Sequence[TargetSpec] = (),
+    made: dt.date | None = None,
+) -> str:
+    """The whole report as one HTML document.
+
+    Args:
+        results: a results folder (:func:`officeq.experiments.folders.load_results`).
+        figures: every figure for the details, with captions.
+        lead: the trade-off figure of the first screen (else the first of ``figures``).
+        targets: the targets the headline answers (the spec's when empty).
+        made: the date printed on the report (today).
+    """
+    spec: dict[str, Any] = results.spec or {}
+    heading, sub = _title(results)
+    heading = title or heading
+    made = made or dt.date.today()
+    s: Story = story(results, targets)
+    if lead is None and figures:
+        lead, figures = figures[0], figures[1:]
+    first = ['<section class="first">' if lead else '<section class="first single">']
+    if lead:
+        first.append(_figure(*lead))
+    items = "".join(f"<li>{esc(f)}</li>" for f in s.findings)
+    first.append(f"<div><h2>What the numbers say</h2><ul>{items}</ul></div></section>")
+    parts = [
+        f"<header><h1>{esc(heading)}</h1><p class=sub>{esc(sub)}. "
+        f"Made with officeq on {made:%d %B %Y}.</p></header>",
+        f'<p class="headline">{esc(s.headline)}</p>',
+        *first,
+        '<div class="fold"><nav>Details: <a href="#table">all scenarios</a>'
+        '<a href="#comparisons">paired comparisons</a><a href="#figures">figures</a>'
+        '<a href="#assumptions">assumptions</a><a href="#reproduce">reproduce</a>'
+        '<a href="#config">configuration</a></nav>',
+    ]
+    parts.append(advisor_section(results, targets))
+    if results.summary is not None and not results.summary.empty:
+        parts.append("<h2 id=table>All scenarios</h2>" + scenario_table(results.summary))
+    parts.append(effects_table(s.effects, dict(spec.get("labels") or {})))
+    if figures:
+        parts.append("<h2 id=figures>Figures</h2>" + "".join(_figure(*f) for f in figures))
+    swept = list(spec.get("grid") or {})
+    parts.append(assumptions_section(spec.get("assumptions") or [], swept))
+    parts.append(reproduce(results))
+    config = spec.get("base_config") if results.kind != "run" else results.config
     if config:
         parts.append(
-            "<h2>Resolved configuration</h2><pre>"
-            + html.escape(yaml.safe_dump(config, sort_keys=False))
+            "<h2 id=config>Resolved configuration</h2><pre>"
+            + esc(yaml.safe_dump(config, sort_keys=False))
             + "</pre>"
         )
+    parts.append("</div>")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>officeq: {html.escape(str(name))}</title><style>{STYLE}</style>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(heading)}: officeq</title><style>{STYLE}</style>"
         f"<script>{SELF_CHECK}</script></head><body>{''.join(parts)}</body></html>\n"
     )
+
+
+def lead_kind(results: Results) -> str:
+    """The first screen's figure: the trade-off of a sweep, the staffing curve of
+    the advisor's results, the queues and backlog of one run."""
+    if results.kind == "run":
+        return "overview"
+    if (results.spec or {}).get("advisor"):
+        return "staffing"
+    return "frontier"
