@@ -145,8 +145,8 @@ def test_spread_one_dumbbell_per_scenario(sweep: Results, tmp_path: Path) -> Non
     fig = make_figure(sweep, "spread")
     (ax,) = fig.axes
     mean, largest = gids(ax, "mean:"), gids(ax, "largest:")
-    assert list(mean) == ["pooled", "own", "own_unbooked"]
-    assert list(largest) == ["own", "own_unbooked"]  # a pooled office has no owners
+    assert list(mean) == ["pooled", "own", "own unbooked"]
+    assert list(largest) == ["own", "own unbooked"]  # a pooled office has no owners
     by = runs.groupby("scenario")
     per_caseworker = by["followup_backlog_mean"].mean() / 17  # the baseline's caseworkers
     for name, line in mean.items():
@@ -203,14 +203,14 @@ def test_gaps_two_bars_per_scenario_with_values(sweep: Results, tmp_path: Path) 
     fig = make_figure(sweep, "gaps")
     (ax,) = fig.axes
     assert len(ax.patches) == 2 * 2  # own and own_unbooked; pooled is left out
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["own", "own_unbooked"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["own", "own unbooked"]
     assert "not shown: 1 pooled" in ax.get_title()
     assert "specially adapted users" in ax.get_title()
     means = summary.set_index(["scenario", "metric"])["mean"]
     for gid, who in (("away", "away"), ("present", "present")):
         metric = f"followup_gap_days_mean_owner_{who}_specially_adapted"
         heights = [p.get_width() for p in ax.patches if p.get_gid() == gid]
-        want = [means[(s, metric)] for s in ("own", "own_unbooked")]
+        want = [means[(s, metric)] for s in ("own", "own unbooked")]
         np.testing.assert_allclose(heights, want)
     check_image(fig, tmp_path)
     for group, words in (("standard", "standard users"), ("all", "all users")):

@@ -94,7 +94,8 @@ def scenario_name(
     variant: str, pairs: list[tuple[str, Any]], labels: Mapping[str, Any] | None = None
 ) -> str:
     """The plain name of one scenario: the variant's words, then each swept value's."""
-    parts = [phrase(VARIANT, variant, labels)] if variant else []
+    own = (labels or {}).get(VARIANT) or {}
+    parts = [str(own.get(variant, variant.replace("_", " ")))] if variant else []
     parts += [phrase(p, v, labels) for p, v in pairs]
     return ", ".join(parts)
 

@@ -125,24 +125,10 @@ def is_fraction(metric: str) -> bool:
 
 
 def short_labels(table: pd.DataFrame, names: Sequence[str]) -> dict[str, str]:
-    """Legend labels from the swept values (``17 caseworkers, needs_based``)."""
-    cols = swept_columns(table)
-    if not cols or "scenario" not in table.columns:
-        return {n: n for n in names}
-    first = table.drop_duplicates("scenario").set_index("scenario")
-    out = {}
-    for n in names:
-        parts = []
-        for c in cols:
-            v = first.at[n, c]
-            if c == "staff_caseworkers":
-                parts.append(f"{v} caseworkers")
-            elif c in ("policy_name", "variant"):
-                parts.append(str(v))
-            else:
-                parts.append(f"{column_label(c).split(' (')[0]} {v}")
-        out[n] = ", ".join(parts)
-    return out
+    """Legend labels: the scenario names, which are plain words already
+    (``17 caseworkers, needs-based``, or the spec's ``labels:``;
+    :mod:`officeq.experiments.labels`)."""
+    return {n: str(n) for n in names}
 
 
 def compared(table: pd.DataFrame) -> str:
