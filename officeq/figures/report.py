@@ -62,6 +62,16 @@ figure,tr,.headline{break-inside:avoid}h2{break-after:avoid}
 pre{max-height:none;overflow:visible;white-space:pre-wrap;word-break:break-word}
 .wide{overflow:visible}a{color:inherit;text-decoration:none}}
 """
+NAV = (
+    ("levels", "staffing levels"),
+    ("table", "all scenarios"),
+    ("comparisons", "paired comparisons"),
+    ("figures", "figures"),
+    ("assumptions", "assumptions"),
+    ("reproduce", "reproduce"),
+    ("config", "configuration"),
+)
+"""The details' sections, linked from the fold when present."""
 SELF_CHECK = """
 window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
@@ -149,32 +159,33 @@ def render(
         first.append(_figure(*lead))
     items = "".join(f"<li>{esc(f)}</li>" for f in s.findings)
     first.append(f"<div><h2>What the numbers say</h2><ul>{items}</ul></div></section>")
+    details = [advisor_section(results, targets)]
+    if results.summary is not None and not results.summary.empty:
+        details.append("<h2 id=table>All scenarios</h2>" + scenario_table(results.summary))
+    details.append(effects_table(s.effects, dict(spec.get("labels") or {})))
+    if figures:
+        details.append("<h2 id=figures>Figures</h2>" + "".join(_figure(*f) for f in figures))
+    swept = list(spec.get("grid") or {})
+    details.append(assumptions_section(spec.get("assumptions") or [], swept))
+    details.append(reproduce(results))
+    config = spec.get("base_config") if results.kind != "run" else results.config
+    if config:
+        details.append(
+            "<h2 id=config>Resolved configuration</h2><pre>"
+            + esc(yaml.safe_dump(config, sort_keys=False))
+            + "</pre>"
+        )
+    body = "".join(details)
+    links = "".join(
+        f'<a href="#{key}">{words}</a>' for key, words in NAV if f"<h2 id={key}>" in body
+    )
     parts = [
         f"<header><h1>{esc(heading)}</h1><p class=sub>{esc(sub)}. "
         f"Made with officeq on {made:%d %B %Y}.</p></header>",
         f'<p class="headline">{esc(s.headline)}</p>',
         *first,
-        '<div class="fold"><nav>Details: <a href="#table">all scenarios</a>'
-        '<a href="#comparisons">paired comparisons</a><a href="#figures">figures</a>'
-        '<a href="#assumptions">assumptions</a><a href="#reproduce">reproduce</a>'
-        '<a href="#config">configuration</a></nav>',
+        f'<div class="fold"><nav>Details: {links}</nav>{body}',
     ]
-    parts.append(advisor_section(results, targets))
-    if results.summary is not None and not results.summary.empty:
-        parts.append("<h2 id=table>All scenarios</h2>" + scenario_table(results.summary))
-    parts.append(effects_table(s.effects, dict(spec.get("labels") or {})))
-    if figures:
-        parts.append("<h2 id=figures>Figures</h2>" + "".join(_figure(*f) for f in figures))
-    swept = list(spec.get("grid") or {})
-    parts.append(assumptions_section(spec.get("assumptions") or [], swept))
-    parts.append(reproduce(results))
-    config = spec.get("base_config") if results.kind != "run" else results.config
-    if config:
-        parts.append(
-            "<h2 id=config>Resolved configuration</h2><pre>"
-            + esc(yaml.safe_dump(config, sort_keys=False))
-            + "</pre>"
-        )
     parts.append("</div>")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -278,4 +278,8 @@ def _run_story(results: Results) -> Story:
         out.append(
             f"Income-support decisions on time: {100 * s['income_support_on_time_rate']:.1f}%."
         )
+    out.append(
+        "This is one replication: a run with other random numbers gives other figures. "
+        "Compare options with officeq sweep, which repeats each and gives 95% intervals."
+    )
     return Story(head, out)
