@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from cli_helpers import invoke
+from test_architecture import loaded_after
 from test_bad_input import refused
 
 import officeq
@@ -250,3 +251,14 @@ def test_unquoted_no_in_yaml_is_norway(tmp_path: Path) -> None:
     assert cfg.calendar.holidays.closes_at() == 12.5  # type: ignore[union-attr]
     with pytest.raises(ConfigError, match=r"calendar\.holidays\.country"):
         load_config(path, ["calendar.holidays.country=true"])
+
+
+def test_the_holidays_package_loads_only_for_the_rules_form() -> None:
+    code = (
+        "import officeq.model.simulate\n"
+        "from officeq.config.loading import load_config\n"
+        "cfg = load_config({'calendar': {'holidays': ['01-01']}})\n"
+        "officeq.model.calendar.OfficeCalendar(cfg.calendar, cfg.start_date, 400)\n"
+    )
+    assert "holidays" not in loaded_after(code)
+    assert "holidays" in loaded_after(code.replace("['01-01']", "{'country': 'NO'}"))

@@ -110,9 +110,8 @@ class _Builder:
         _set(self.data, path, fit.as_config())
 
     def stream(self, path: str, arrived: pd.Series, digital: np.ndarray, what: str) -> None:
-        from officeq.config.schema import CalendarConfig
-
         from officeq.config.holidays import uncovered_years
+        from officeq.config.schema import CalendarConfig
 
         cal_cfg = CalendarConfig.model_validate(self.data.get("calendar") or {})
         first = self.log.start.date()
