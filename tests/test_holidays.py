@@ -262,3 +262,24 @@ def test_the_holidays_package_loads_only_for_the_rules_form() -> None:
     )
     assert "holidays" not in loaded_after(code)
     assert "holidays" in loaded_after(code.replace("['01-01']", "{'country': 'NO'}"))
+
+
+def test_a_plan_may_not_change_the_holidays() -> None:
+    change = "changes=[{from: 2025-06-01, set: {calendar.holidays.christmas_eve: closed}}]"
+    with pytest.raises(ConfigError, match="cannot change during a run"):
+        load_config(BASELINE, [change])
+
+
+def test_calibrate_refuses_a_base_list_that_misses_the_logs_years(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        f"extends: {BASELINE.as_posix()}\nhorizon_days: 300\nwarmup_days: 10\n"
+        'calendar:\n  holidays: ["01-01", "2025-04-18"]\n'  # valid for its own run, in 2025
+    )
+    log = ROOT / "examples" / "my_office" / "events.parquet"  # May to October 2026
+    refused(
+        invoke("calibrate", log, "--base", base, "--out", tmp_path / "fit.yaml"),
+        "calendar.holidays",
+        "2026",
+        "the log",
+    )
