@@ -244,3 +244,14 @@ def uncovered_years(
         return []
     listed = {d.year for d in once}
     return [y for y in range(first.year, last.year + 1) if y not in listed]
+
+
+def years_text(years: list[int]) -> str:
+    """``[2026, 2027, 2028, 2030]`` as ``2026-2028, 2030`` (a short line for many years)."""
+    parts: list[str] = []
+    for y in years:
+        if parts and parts[-1].split("-")[-1] == str(y - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{y}"
+        else:
+            parts.append(str(y))
+    return ", ".join(parts)

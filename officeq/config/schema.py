@@ -39,7 +39,7 @@ from officeq.config.distributions import (
     capped_mean,
     number_as_fixed,
 )
-from officeq.config.holidays import HolidayRules, check_dates, uncovered_years
+from officeq.config.holidays import HolidayRules, check_dates, uncovered_years, years_text
 from officeq.config.income_support import CaseProcessConfig
 from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
 from officeq.config.steering import (
@@ -363,7 +363,7 @@ class Config(_Model):
         last = self.start_date + dt.timedelta(days=math.ceil(self.horizon_days) - 1)
         missing = uncovered_years(cal.holidays, self.start_date, last)
         if missing:
-            years = ", ".join(str(y) for y in missing)
+            years = years_text(missing)
             raise PydanticCustomError(
                 "named_field",
                 "{message}",

@@ -110,7 +110,7 @@ class _Builder:
         _set(self.data, path, fit.as_config())
 
     def stream(self, path: str, arrived: pd.Series, digital: np.ndarray, what: str) -> None:
-        from officeq.config.holidays import uncovered_years
+        from officeq.config.holidays import uncovered_years, years_text
         from officeq.config.schema import CalendarConfig
 
         cal_cfg = CalendarConfig.model_validate(self.data.get("calendar") or {})
@@ -118,7 +118,7 @@ class _Builder:
         last = first + pd.Timedelta(days=self.log.days - 1)
         missing = uncovered_years(cal_cfg.holidays, first, last)
         if missing and not (cal_cfg.always_open or cal_cfg.allow_missing_holiday_years):
-            years = ", ".join(str(y) for y in missing)
+            years = years_text(missing)
             raise ConfigError(
                 self.cal.base,
                 "calendar.holidays",
