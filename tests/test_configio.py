@@ -284,7 +284,8 @@ def test_config_error_missing_file(tmp_path: Path) -> None:
 
 
 def test_unquoted_holiday_date_is_accepted(tmp_path: Path) -> None:
-    path = write(tmp_path, "start_date: 2025-12-01\ncalendar:\n  holidays:\n    - 2025-12-24\n")
+    text = "start_date: 2025-12-01\nhorizon_days: 30\nwarmup_days: 0\n"  # within 2025
+    path = write(tmp_path, text + "calendar:\n  holidays:\n    - 2025-12-24\n")
     cfg = load_config(path)
     assert cfg.calendar.holidays == ("2025-12-24",)
 

@@ -203,7 +203,7 @@ def validate(
             loc += (first["ctx"]["field"],)
         field = _field_path(loc)
         message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "plan_change":  # a dated change (config.changes) names its field
+        if first["type"] in ("plan_change", "named_field"):  # a model-level check names its field
             field, message = first["ctx"]["field"], first["ctx"]["message"]
         if first["type"] == "extra_forbidden":
             message = "unknown field (not in the config schema; check the spelling)"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from officeq.config.base import (
     MAX_ARRIVALS_PER_DAY,
@@ -26,7 +27,6 @@ from officeq.config.base import (
     MAX_PER_YEAR,
     MAX_SEED,
     StrictModel,
-    excerpt,
     parse_hours,
 )
 from officeq.config.changes import MAX_CHANGES, Change, resolve_plan
@@ -39,6 +39,7 @@ from officeq.config.distributions import (
     capped_mean,
     number_as_fixed,
 )
+from officeq.config.holidays import HolidayRules, check_dates, uncovered_years, years_text
 from officeq.config.income_support import CaseProcessConfig
 from officeq.config.organisation import AppointmentsConfig, Cover, OvertimeConfig, parse_cover
 from officeq.config.steering import (
@@ -55,7 +56,6 @@ __all__ = ["POLICY_NAMES", "WEEKDAYS", "Config"]
 QUEUE_CLASSES = ("income_support_urgent", "inquiry", "income_support", "followup")
 """Work classes a policy can order: urgent applications are their own class."""
 
-MAX_HOLIDAYS = 100_000
 MIN_START, MAX_START = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
@@ -90,28 +90,24 @@ class OpeningHours(_Model):
 class CalendarConfig(_Model):
     always_open: bool = False
     opening_hours: OpeningHours = OpeningHours()
-    holidays: tuple[str, ...] = Field((), max_length=MAX_HOLIDAYS)
-    """Closed dates: ``YYYY-MM-DD`` for one date, ``MM-DD`` for every year."""
+    holidays: Annotated[
+        Annotated[HolidayRules, Tag("dict")] | Annotated[tuple[str, ...], Tag("list")],
+        Discriminator(lambda v: "dict" if isinstance(v, dict | HolidayRules) else "list"),
+    ] = HolidayRules()
+    """A country's public holidays and office practice (:class:`HolidayRules`), or a
+    hand-written list of closed dates: ``YYYY-MM-DD`` once, ``MM-DD`` every year."""
+    allow_missing_holiday_years: bool = False
+    """Run even when a hand-written list has no ``YYYY-MM-DD`` date in some year
+    the run covers (else refused: such a run would miss Easter)."""
 
     @field_validator("holidays", mode="before")
     @classmethod
-    def _dates(cls, values: Any) -> tuple[str, ...]:
+    def _dates(cls, values: Any) -> Any:
+        if isinstance(values, dict | HolidayRules):
+            return values
         if not isinstance(values, list | tuple):
-            raise ValueError("must be a list of dates")
-        if len(values) > MAX_HOLIDAYS:
-            raise ValueError(f"more than {MAX_HOLIDAYS:,} holidays")
-        for v in values:
-            if not isinstance(v, str | dt.date) or isinstance(v, bool):
-                raise ValueError(f"holiday {excerpt(v)} is not YYYY-MM-DD or MM-DD")
-            text = str(v)
-            try:
-                if len(text) == 5:
-                    dt.date(2000, int(text[:2]), int(text[3:]))
-                else:
-                    dt.date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"holiday {excerpt(text)} is not YYYY-MM-DD or MM-DD") from None
-        return tuple(str(v) for v in values)
+            raise ValueError("must be {country: NO, ...} or a list of dates")
+        return check_dates(values)
 
     @model_validator(mode="after")
     def _some_day_open(self) -> CalendarConfig:
@@ -354,10 +350,30 @@ class Config(_Model):
             for g in need:
                 if g not in groups:
                     raise ValueError(f"policy.need_order: {g!r} is not a group in work.followup")
+        self._holidays_cover_run()
         if self.changes:
             days = math.ceil(self.horizon_days)
             self._plan = resolve_plan(self, Config.model_validate, days)
         return self
+
+    def _holidays_cover_run(self) -> None:
+        cal = self.calendar
+        if cal.always_open or cal.allow_missing_holiday_years:
+            return
+        last = self.start_date + dt.timedelta(days=math.ceil(self.horizon_days) - 1)
+        missing = uncovered_years(cal.holidays, self.start_date, last)
+        if missing:
+            years = years_text(missing)
+            raise PydanticCustomError(
+                "named_field",
+                "{message}",
+                {
+                    "field": "calendar.holidays",
+                    "message": f"the list has no dated holidays in {years}, which the run "
+                    f"covers ({self.start_date} to {last}); use `holidays: {{country: NO}}` "
+                    "for every year's holidays (or set calendar.allow_missing_holiday_years)",
+                },
+            )
 
     def plan(self) -> tuple[tuple[int, Config], ...]:
         """The days the config changes on (within the run) and the config from each on."""

@@ -54,13 +54,19 @@ def _norm(x: np.ndarray, where: np.ndarray, keep_all: bool = False) -> list[floa
 def day_exposure(
     cal_cfg: CalendarConfig, start: dt.date, days: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per weekday: open non-holiday days (phone) and all days (digital) in the period."""
+    """Per weekday: open non-holiday days (phone) and all days (digital) in the period.
+
+    A half day counts as the share of the weekday's opening hours it is open (as
+    if phone calls came evenly over the day; there are two or so a year).
+    """
     cal = OfficeCalendar(cal_cfg, start, days)
+    opening = weekly_opening(cal_cfg)
     n_open, n_all = np.zeros(7), np.zeros(7)
     for day in range(days):
         wd = cal.weekday(day)
         n_all[wd] += 1
-        n_open[wd] += cal.is_open_day(day)
+        if cal.is_open_day(day) and opening[wd] is not None:
+            n_open[wd] += min(cal.open_hours(day) / (opening[wd][1] - opening[wd][0]), 1.0)
     return n_open, n_all
 
 

@@ -110,9 +110,21 @@ class _Builder:
         _set(self.data, path, fit.as_config())
 
     def stream(self, path: str, arrived: pd.Series, digital: np.ndarray, what: str) -> None:
+        from officeq.config.holidays import uncovered_years, years_text
         from officeq.config.schema import CalendarConfig
 
         cal_cfg = CalendarConfig.model_validate(self.data.get("calendar") or {})
+        first = self.log.start.date()
+        last = first + pd.Timedelta(days=self.log.days - 1)
+        missing = uncovered_years(cal_cfg.holidays, first, last)
+        if missing and not (cal_cfg.always_open or cal_cfg.allow_missing_holiday_years):
+            years = years_text(missing)
+            raise ConfigError(
+                self.cal.base,
+                "calendar.holidays",
+                f"the list has no dated holidays in {years}, which the log covers; "
+                "use `holidays: {country: NO}` for every year's holidays",
+            )
         s = fit_stream(arrived, digital, cal_cfg, self.log.start, self.log.days, what)
         s.arrivals_per_day.source += f", {self.log.period}"
         s.digital_share.source += f", {self.log.period}"

@@ -4,8 +4,10 @@ The arrival rate is piecewise constant. For each weekday the stream has a list
 of pieces (start hour, length, expected arrivals): the office channel (phone,
 front desk) arrives only while the office is open, spread by ``hour_profile``;
 the digital channel arrives around the clock on every day, holidays included,
-spread by ``digital_hour_profile``. A day's arrivals are a Poisson count
-placed by the pieces' weights, an exact draw of the non-homogeneous process.
+spread by ``digital_hour_profile``. On a half day the office channel brings only
+the day's arrivals before the early closing (the afternoon's callers do not
+call). A day's arrivals are a Poisson count placed by the pieces' weights, an
+exact draw of the non-homogeneous process.
 
 Volume: a week brings ``arrivals_per_day`` times the number of weekdays with
 opening hours, split between days by ``weekday_profile`` (the office channel
@@ -64,6 +66,15 @@ def _spread(
     return DayPieces(np.asarray(starts), np.asarray(lengths), expected)
 
 
+def _until(pieces: DayPieces, close_h: float) -> DayPieces:
+    """The part of ``pieces`` before ``close_h`` (a half day keeps its morning)."""
+    end = pieces.start + pieces.length
+    keep = pieces.start < close_h
+    length = np.minimum(end, close_h)[keep] - pieces.start[keep]
+    expected = pieces.expected[keep] * length / pieces.length[keep]
+    return DayPieces(pieces.start[keep], length, expected)
+
+
 def _merge(office: DayPieces, digital: DayPieces) -> DayPieces:
     return DayPieces(
         np.concatenate([office.start, digital.start]),
@@ -84,6 +95,8 @@ class ArrivalPattern:
         open_days = [d for d in range(7) if opening[d] is not None]
         w_open = sum(w[d] for d in open_days)
         w_all = sum(w)
+        self._close = [o[1] if o is not None else 0.0 for o in opening]
+        self._short: dict[tuple[int, float], DayPieces] = {}
         self._office: list[DayPieces] = []
         self._digital: list[DayPieces] = []
         for d in range(7):
@@ -99,9 +112,16 @@ class ArrivalPattern:
         """The pieces of simulated ``day`` (no office channel on holidays)."""
         wd = self.calendar.weekday(day)
         digital = self._digital[wd]
-        if self.calendar.is_open_day(day):
+        cal = self.calendar
+        if not cal.is_open_day(day):
+            return digital
+        close = cal.close_at[day] - day * HOURS_PER_DAY
+        if close >= self._close[wd]:
             return _merge(self._office[wd], digital)
-        return digital
+        short = self._short.get((wd, close))  # a half day: the office channel stops early
+        if short is None:
+            short = self._short[(wd, close)] = _merge(_until(self._office[wd], close), digital)
+        return short
 
     def expected(self, day: int) -> float:
         return self.pieces(day).total

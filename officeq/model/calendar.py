@@ -1,5 +1,8 @@
 """The office calendar: opening hours, holidays, and a clock of opening hours.
 
+Holidays come as dates from :func:`officeq.config.holidays.holiday_dates`: a
+closed date has no opening interval, a half day one that ends early.
+
 Simulation time is in hours from midnight of ``start_date`` (day 0). The
 calendar precomputes, per day, when the office opens and closes and how many
 opening hours lie before it, so both clocks are O(1) or O(log n):
@@ -14,6 +17,7 @@ import datetime as dt
 import math
 from array import array
 
+from officeq.config.holidays import holiday_dates
 from officeq.config.schema import CalendarConfig
 
 HOURS_PER_DAY = 24.0
@@ -26,12 +30,8 @@ class OfficeCalendar:
         self.start = start
         self.days = days
         self.always_open = cfg.always_open
-        fixed, yearly = set(), set()
-        for h in cfg.holidays:
-            if len(h) == 5:
-                yearly.add((int(h[:2]), int(h[3:])))
-            else:
-                fixed.add(dt.date.fromisoformat(h))
+        last = start + dt.timedelta(days=max(days, 1) - 1)
+        hol = holiday_dates(cfg.holidays, start, last) if not cfg.always_open else None
         weekly = [cfg.opening_hours.interval(w) for w in range(7)]
         # compact per-day arrays: a long horizon costs 32 bytes a day
         self.open_at = array("d")
@@ -42,9 +42,14 @@ class OfficeCalendar:
         for d in range(days):
             date = start + dt.timedelta(days=d)
             base = d * HOURS_PER_DAY
-            is_holiday = date in fixed or (date.month, date.day) in yearly
             span = (0.0, HOURS_PER_DAY) if cfg.always_open else weekly[date.weekday()]
-            if span is None or (is_holiday and not cfg.always_open):
+            if hol is not None and span is not None:
+                if date in hol.closed:
+                    span = None
+                elif date in hol.half_days:  # open as usual, closing early
+                    close = min(span[1], hol.half_day_closes)
+                    span = (span[0], close) if close > span[0] else None
+            if span is None:
                 self.open_at.append(math.nan)
                 self.close_at.append(math.nan)
                 self._cum_start.append(cum)
