@@ -142,7 +142,7 @@ def sweep_cmd(
     """Run every scenario × replication of the experiment in SPEC."""
     from officeq.api import SweepError, SweepInterrupted, sweep
     from officeq.config.loading import ConfigError
-    from officeq.experiments.output import SWEEP_FILES
+    from officeq.experiments.output import MONTHLY_FILE, SWEEP_FILES
     from officeq.experiments.spec import load_spec
     from officeq.experiments.store import StoreError
     from officeq.measure.files import OutputError
@@ -186,8 +186,9 @@ def sweep_cmd(
         sys.exit(stop.exit_code)
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
+    files = [*SWEEP_FILES, *((MONTHLY_FILE,) if result.monthly is not None else ())]
     console.print(
-        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)}, manifest.json to {out_dir}",
+        f"{len(result.runs)} runs; wrote {', '.join(files)}, manifest.json to {out_dir}",
         highlight=False,
     )
 
