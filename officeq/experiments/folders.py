@@ -120,6 +120,11 @@ def load_results(folder: str | Path) -> Results:
     try:
         manifest = read_manifest(path)
         kind = manifest["kind"]
+        if kind == "export":
+            raise ResultsError(
+                f"{path}: holds CSV files of officeq export; give the results folder "
+                "they were exported from"
+            )
         check_files(
             path, manifest, _run_files(manifest) if kind == "run" else _sweep_files(manifest)
         )
