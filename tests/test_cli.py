@@ -429,3 +429,12 @@ def test_validate_missing_config_dir(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "mmc.yaml" in plain(result.stderr)
+
+
+def test_the_title_names_the_overrides(tmp_path: Path) -> None:
+    result = invoke("run", BASELINE, *SHORT, "--set", "staff.caseworkers=25")
+    assert result.exit_code == 0, result.output
+    title = plain(result.stdout).splitlines()[1]
+    assert title.startswith("baseline (modified: staff.caseworkers=25): 25 caseworkers"), title
+    plain_run = invoke("run", BASELINE, *SHORT)
+    assert "modified" not in plain(plain_run.stdout)

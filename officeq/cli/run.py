@@ -130,7 +130,7 @@ def run_cmd(
     result = run_with_progress(
         cfg, cfg.name, events=bool(events), snapshot_at=day, start_from=state
     )
-    console.print(summary_table(result))
+    console.print(summary_table(result, overrides))
     if out is not None:
         _write(result, out, plots, events)
 
