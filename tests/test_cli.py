@@ -438,3 +438,13 @@ def test_the_title_names_the_overrides(tmp_path: Path) -> None:
     assert title.startswith("baseline (modified: staff.caseworkers=25): 25 caseworkers"), title
     plain_run = invoke("run", BASELINE, *SHORT)
     assert "modified" not in plain(plain_run.stdout)
+
+
+def test_no_help_text_shows_a_doubled_percent_sign() -> None:
+    from officeq.cli import main
+
+    for name in main.commands:
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, (name, result.output)
+        assert "%%" not in result.output, name
+    assert "95% half-width" in invoke("sweep", "--help").output

@@ -115,7 +115,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
 @click.option(
     "--target-half-width",
     type=Finite(min=0, min_open=True),
-    help="Add replications until METRIC's relative 95%% half-width is at most this.",
+    help="Add replications until METRIC's relative 95% half-width is at most this.",
 )
 @click.option("--metric", help="The metric for --target-half-width.")
 @click.option(
