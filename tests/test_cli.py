@@ -447,4 +447,4 @@ def test_no_help_text_shows_a_doubled_percent_sign() -> None:
         result = invoke(name, "--help")
         assert result.exit_code == 0, (name, result.output)
         assert "%%" not in result.output, name
-    assert "95% half-width" in invoke("sweep", "--help").output
+    assert "95% half-width" in " ".join(invoke("sweep", "--help").output.split())
