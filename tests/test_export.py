@@ -229,3 +229,10 @@ def test_bad_export_input_is_one_line_and_writes_nothing(
     # an export folder is not a results folder
     assert invoke("export", made["run"], "--csv", tmp_path / "c").exit_code == 0
     one_line_error(invoke("export", tmp_path / "c", "--xlsx", tmp_path / "d.xlsx"), "export")
+
+
+def test_a_misspelt_metric_of_a_sweep_folder_gets_a_suggestion(made: dict[str, Path]) -> None:
+    r = invoke("table", made["sweep"], "--metric", "inquiry_sla_hitrate")
+    one_line_error(r, "did you mean 'inquiry_sla_hit_rate'?")
+    r = invoke("plot", made["sweep"], "--kind", "staffing", "--metric", "followup_backlog_meen")
+    one_line_error(r, "did you mean 'followup_backlog_mean'?")

@@ -138,8 +138,14 @@ def sweep(
     if target_half_width is not None or metric is not None:
         if target_half_width is None or metric is None:
             raise SweepError("--target-half-width and --metric go together")
-        if metric not in summary_keys(exp.scenarios[0].config.work.followup.groups):
-            raise SweepError(f"--metric: unknown metric {metric!r} (summary.json has the names)")
+        known = summary_keys(exp.scenarios[0].config.work.followup.groups)
+        if metric not in known:
+            from officeq.config.suggest import did_you_mean
+
+            raise SweepError(
+                f"--metric: unknown metric {metric!r} (summary.json has the names)"
+                + did_you_mean(metric, known)
+            )
         target = Target(metric, target_half_width, max_replications)
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
