@@ -31,6 +31,7 @@ _API = {
     "calibrate": "officeq.api",
     "export_xlsx": "officeq.api",
     "export_csv": "officeq.api",
+    "export_tables": "officeq.api",
     "SweepResult": "officeq.api",
     "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from officeq.api import SweepResult as SweepResult
     from officeq.api import calibrate as calibrate
     from officeq.api import export_csv as export_csv
+    from officeq.api import export_tables as export_tables
     from officeq.api import export_xlsx as export_xlsx
     from officeq.api import forecast as forecast
     from officeq.api import load_config as load_config
