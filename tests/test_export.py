@@ -236,3 +236,23 @@ def test_a_misspelt_metric_of_a_sweep_folder_gets_a_suggestion(made: dict[str, P
     one_line_error(r, "did you mean 'inquiry_sla_hit_rate'?")
     r = invoke("plot", made["sweep"], "--kind", "staffing", "--metric", "followup_backlog_meen")
     one_line_error(r, "did you mean 'followup_backlog_mean'?")
+
+
+def test_a_staffing_folder_exports_its_scenario_table(tmp_path: Path) -> None:
+    out = tmp_path / "staff"
+    r = invoke(
+        "staff", BASELINE, "--set", "horizon_days=40", "--set", "warmup_days=5",
+        "--target", "inquiry_sla_hit_rate>=0.9", "--min", 14, "--max", 15,
+        "--workers", 1, "--out", out,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert invoke("export", out, "--xlsx", tmp_path / "s.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames == ["scenarios"]  # no daily or monthly series in such a folder
+    res = load_results(out)
+    _, got = sheet_frame(book["scenarios"])
+    hit = got[got["Metric"] == "inquiry_sla_hit_rate"]
+    assert len(hit) == res.runs["scenario_id"].nunique()
+    means = res.runs.groupby("scenario")["inquiry_sla_hit_rate"].mean()
+    for _, row in hit.iterrows():
+        assert row["Mean"] == pytest.approx(means[row["Scenario"]])
