@@ -29,6 +29,9 @@ _API = {
     "forecast": "officeq.api",
     "ForecastResult": "officeq.api",
     "calibrate": "officeq.api",
+    "export_xlsx": "officeq.api",
+    "export_csv": "officeq.api",
+    "export_tables": "officeq.api",
     "SweepResult": "officeq.api",
     "SweepInterrupted": "officeq.api",
     "StaffingAnswer": "officeq.api",
@@ -43,6 +46,9 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from officeq.api import StaffingAnswer as StaffingAnswer
     from officeq.api import SweepResult as SweepResult
     from officeq.api import calibrate as calibrate
+    from officeq.api import export_csv as export_csv
+    from officeq.api import export_tables as export_tables
+    from officeq.api import export_xlsx as export_xlsx
     from officeq.api import forecast as forecast
     from officeq.api import load_config as load_config
     from officeq.api import plot as plot

@@ -227,17 +227,18 @@ def test_overloaded_office_warns_and_still_runs(tmp_path: Path) -> None:
     match = re.search(r"utilisation\s+(\d+(?:\.\d+)?)\s*%", stderr)
     assert match, stderr
     assert float(match.group(1)) >= 100
-    # the warning comes before the run's summary
-    output = plain(result.output)
+    # the load line is a result: on stdout, before the run's summary
+    output = plain(result.stdout)
     assert output.index("utilisation") < output.index("SLA hit rate")
 
 
 def test_normal_office_has_no_overload_warning(baseline_run: tuple[Result, Path]) -> None:
     result, _ = baseline_run
-    match = re.search(r"utilisation\s+(\d+)\s*%", plain(result.stderr))
-    assert match
+    match = re.search(r"utilisation\s+(\d+)\s*%", plain(result.stdout))
+    assert match  # `officeq run ... > out.txt` keeps the load line
     assert int(match.group(1)) < 100
     assert "backlog will grow" not in plain(result.stderr)
+    assert "utilisation" not in plain(result.stderr)
 
 
 # --- bad input: exit 2, one line, nothing written ---------------------------
@@ -428,3 +429,22 @@ def test_validate_missing_config_dir(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "mmc.yaml" in plain(result.stderr)
+
+
+def test_the_title_names_the_overrides(tmp_path: Path) -> None:
+    result = invoke("run", BASELINE, *SHORT, "--set", "staff.caseworkers=25")
+    assert result.exit_code == 0, result.output
+    title = plain(result.stdout).splitlines()[1]
+    assert title.startswith("baseline (modified: staff.caseworkers=25): 25 caseworkers"), title
+    plain_run = invoke("run", BASELINE, *SHORT)
+    assert "modified" not in plain(plain_run.stdout)
+
+
+def test_no_help_text_shows_a_doubled_percent_sign() -> None:
+    from officeq.cli import main
+
+    for name in main.commands:
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, (name, result.output)
+        assert "%%" not in result.output, name
+    assert "95% half-width" in " ".join(invoke("sweep", "--help").output.split())

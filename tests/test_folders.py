@@ -114,6 +114,7 @@ def test_every_folder_ends_with_a_manifest_of_its_files(made: dict[str, Path]) -
         "daily.parquet",
         "summary.csv",
         "spec.resolved.yaml",
+        "monthly.parquet",
     }
     other = json.loads((made["run2"] / "manifest.json").read_text(encoding="utf-8"))
     assert other["id"] != run["id"]
@@ -534,7 +535,7 @@ def test_a_run_killed_between_renames_leaves_one_run_or_none(
     assert load_results(out).config["seed"] == 2
 
 
-@pytest.mark.parametrize("after", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("after", [1, 2, 3, 4, 5, 6])
 def test_a_resumed_sweep_killed_between_renames_is_refused_or_whole(
     made: dict[str, Path], tmp_path: Path, after: int
 ) -> None:
@@ -546,17 +547,77 @@ def test_a_resumed_sweep_killed_between_renames_is_refused_or_whole(
         res = load_results(out)
     except ResultsError as e:
         assert "incomplete" in str(e) and "--resume" in str(e)
-        assert after < 5
+        assert after < 6
     else:
-        assert after == 5  # killed after the manifest: the new folder is whole
+        assert after == 6  # killed after the manifest (5 tables, then it): the new folder is whole
         assert len(res.runs) == 6 and res.summary["n"].max() == 3
         assert res.daily.groupby(["scenario_id", "replication"]).ngroups == 6
     for cmd in _commands(out, "sweep"):
         result = invoke(*cmd)
-        assert result.exit_code == (0 if after == 5 else 2), result.output
+        assert result.exit_code == (0 if after == 6 else 2), result.output
     code = invoke(*resume, "--out", out).exit_code  # what the message says to do
     assert code == 0
     res = load_results(out)
     assert len(res.runs) == 6
     pd.testing.assert_frame_equal(res.runs, load_results(made["sweep6"]).runs)
     assert yaml.safe_load((out / "spec.resolved.yaml").read_text()) == res.spec
+
+
+# --- monthly.parquet ------------------------------------------------------------
+
+
+def test_a_sweep_keeps_every_runs_monthly_scorecard(made: dict[str, Path]) -> None:
+    res = load_results(made["sweep6"])
+    assert res.monthly is not None
+    keys = ["scenario_id", "replication"]
+    assert set(map(tuple, res.monthly[keys].drop_duplicates().to_numpy().tolist())) == set(
+        map(tuple, res.runs[keys].to_numpy().tolist())
+    )
+    # each run's monthly inquiries are the sums of its days
+    daily = res.daily.assign(month=pd.to_datetime(res.daily["date"]).dt.strftime("%Y-%m"))
+    sums = daily.groupby([*keys, "month"])["inquiries_arrived"].sum()
+    got = res.monthly.set_index([*keys, "month"])["inquiries_arrived"]
+    pd.testing.assert_series_equal(got.sort_index(), sums.sort_index(), check_dtype=False)
+
+
+def test_a_sweep_folder_without_monthly_parquet_still_loads(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy(made, "sweep", tmp_path)
+    (folder / "monthly.parquet").unlink()
+    doc = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del doc["files"]["monthly.parquet"]
+    (folder / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    res = load_results(folder)
+    assert res.monthly is None and len(res.runs) == 4
+
+
+def test_a_monthly_parquet_of_other_runs_is_refused(made: dict[str, Path], tmp_path: Path) -> None:
+    folder = copy(made, "sweep", tmp_path)
+    shutil.copy(made["sweep6"] / "monthly.parquet", folder / "monthly.parquet")
+    restamp(folder)
+    with pytest.raises(ResultsError, match=r"monthly\.parquet.*different writes"):
+        load_results(folder)
+
+
+def test_resuming_a_store_without_monthly_tables_writes_none(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    """A store of an officeq that kept no monthly tables: the column is added, the old
+    runs have none, so the resumed sweep writes no monthly.parquet (not a partial one)."""
+    import sqlite3
+
+    folder = copy(made, "sweep", tmp_path)
+    db = sqlite3.connect(folder / "store.sqlite")
+    with db:
+        db.execute("ALTER TABLE runs DROP COLUMN monthly")
+    db.close()
+    args = ("--resume", "--replications", 3, "--workers", 1, "--out", folder)
+    r = invoke("sweep", made["spec"], *args)
+    assert r.exit_code == 0, r.output
+    assert "monthly.parquet" not in r.output
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "monthly.parquet" not in manifest["files"]
+    assert not (folder / "monthly.parquet").exists()  # no stale table of the earlier write
+    res = load_results(folder)
+    assert res.monthly is None and len(res.runs) == 6

@@ -11,6 +11,8 @@ Seven calls cover what the command line does:
 - :func:`forecast`: replications from a snapshot, as a :class:`ForecastResult`
   (``run(..., events=True, snapshot_at=DAY)`` gives the event log and the snapshot).
 - :func:`calibrate`: a config fitted to an office's event log (``officeq calibrate``).
+- :func:`export_xlsx`, :func:`export_csv`, :func:`export_tables`: spreadsheets of
+  results (``officeq export``).
 
 Heavy libraries (pandas, matplotlib, dask) are imported inside the calls that
 need them. This room sits above figures and below the CLI in the flow.
@@ -18,6 +20,7 @@ need them. This room sits above figures and below the CLI in the flow.
 
 from officeq.api.basics import ConfigLike, load_config, run
 from officeq.api.calibrating import calibrate
+from officeq.api.exporting import export_csv, export_tables, export_xlsx
 from officeq.api.forecasting import ForecastResult, forecast
 from officeq.api.plotting import plot
 from officeq.api.staffing import StaffingAnswer, StaffingError, staff
@@ -34,6 +37,9 @@ __all__ = [
     "SweepInterrupted",
     "SweepResult",
     "calibrate",
+    "export_csv",
+    "export_tables",
+    "export_xlsx",
     "forecast",
     "load_config",
     "plot",

@@ -60,6 +60,7 @@ def _as_results(result: Any) -> Any:
             result.daily,
             runs=result.runs,
             summary=result.summary,
+            monthly=result.monthly,
             spec=result.experiment.resolved,
         )
     if isinstance(result, StaffingAnswer):

@@ -26,6 +26,8 @@ class SweepResult:
         daily: every run's daily series with the same context columns.
         summary: per scenario and metric: mean, sd, 95% interval, half-width, n.
         out: the folder written, or None.
+        monthly: every run's monthly scorecard with the same context columns (None
+            when resumed from runs stored by an officeq that kept none).
     """
 
     experiment: Experiment
@@ -33,6 +35,7 @@ class SweepResult:
     daily: pd.DataFrame
     summary: pd.DataFrame
     out: Path | None = None
+    monthly: pd.DataFrame | None = None
 
     def means(self, metric: str) -> pd.DataFrame:
         """One row per scenario: ``metric``'s mean and 95% interval."""
@@ -105,7 +108,12 @@ def sweep(
         SweepInterrupted: on Ctrl-C; the runs done so far stay in ``out``.
     """
     from officeq.api.sizing import check_sweep
-    from officeq.experiments.results import daily_table, runs_table, summary_table
+    from officeq.experiments.results import (
+        daily_table,
+        monthly_table,
+        runs_table,
+        summary_table,
+    )
     from officeq.experiments.spec import MAX_REPLICATIONS, Experiment, load_spec
     from officeq.experiments.store import Store
     from officeq.experiments.sweep import Target, execute, more_replications, plan
@@ -130,8 +138,14 @@ def sweep(
     if target_half_width is not None or metric is not None:
         if target_half_width is None or metric is None:
             raise SweepError("--target-half-width and --metric go together")
-        if metric not in summary_keys(exp.scenarios[0].config.work.followup.groups):
-            raise SweepError(f"--metric: unknown metric {metric!r} (summary.json has the names)")
+        known = summary_keys(exp.scenarios[0].config.work.followup.groups)
+        if metric not in known:
+            from officeq.config.suggest import did_you_mean
+
+            raise SweepError(
+                f"--metric: unknown metric {metric!r} (summary.json has the names)"
+                + did_you_mean(metric, known)
+            )
         target = Target(metric, target_half_width, max_replications)
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
@@ -156,6 +170,7 @@ def sweep(
                 execute(todo, ex, store, counter.step)
         runs = runs_table(exp, store.runs())
         daily = daily_table(exp, store.daily())
+        monthly = monthly_table(exp, store.monthly())
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM where the caller made it one (the CLI)
         stored = len(store.done())
         store.close()
@@ -166,8 +181,8 @@ def sweep(
         from officeq.experiments.output import write_sweep
 
         resolved = dict(exp.resolved, spec_file=exp.source, fingerprint=exp.fingerprint)
-        write_sweep(out_dir, runs, daily, summary, resolved)
-    return SweepResult(exp, runs, daily, summary, out_dir)
+        write_sweep(out_dir, runs, daily, summary, resolved, monthly)
+    return SweepResult(exp, runs, daily, summary, out_dir, monthly)
 
 
 @dataclass

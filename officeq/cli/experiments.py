@@ -115,7 +115,7 @@ def scenario_table(exp: Experiment, summary, extra: str | None) -> Table:  # typ
 @click.option(
     "--target-half-width",
     type=Finite(min=0, min_open=True),
-    help="Add replications until METRIC's relative 95%% half-width is at most this.",
+    help="Add replications until METRIC's relative 95% half-width is at most this.",
 )
 @click.option("--metric", help="The metric for --target-half-width.")
 @click.option(
@@ -142,7 +142,7 @@ def sweep_cmd(
     """Run every scenario × replication of the experiment in SPEC."""
     from officeq.api import SweepError, SweepInterrupted, sweep
     from officeq.config.loading import ConfigError
-    from officeq.experiments.output import SWEEP_FILES
+    from officeq.experiments.output import MONTHLY_FILE, SWEEP_FILES
     from officeq.experiments.spec import load_spec
     from officeq.experiments.store import StoreError
     from officeq.measure.files import OutputError
@@ -186,8 +186,9 @@ def sweep_cmd(
         sys.exit(stop.exit_code)
     progress.close()
     console.print(scenario_table(result.experiment, result.summary, metric))
+    files = [*SWEEP_FILES, *((MONTHLY_FILE,) if result.monthly is not None else ())]
     console.print(
-        f"{len(result.runs)} runs; wrote {', '.join(SWEEP_FILES)}, manifest.json to {out_dir}",
+        f"{len(result.runs)} runs; wrote {', '.join(files)}, manifest.json to {out_dir}",
         highlight=False,
     )
 

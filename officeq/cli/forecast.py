@@ -10,7 +10,6 @@ from rich.table import Table
 
 from officeq.cli.common import (
     console,
-    err_console,
     fail,
     force_option,
     set_option,
@@ -127,7 +126,7 @@ def forecast_cmd(
         paths = write_folder(out, build, "forecast", runs, seed=seed)
     except OutputError as e:
         fail(str(e))
-    err_console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
+    console.print(f"wrote {', '.join(p.name for p in paths)} to {out}", highlight=False)
 
 
 def headline(table) -> Table:  # type: ignore[no-untyped-def]

@@ -53,7 +53,12 @@ def plot_cmd(
     from officeq.measure.files import OutputError, check_file
 
     if kind not in KINDS:
-        fail(f"--kind: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        from officeq.config.suggest import did_you_mean
+
+        fail(
+            f"--kind: unknown kind {kind!r}; choose one of {', '.join(KINDS)}"
+            + did_you_mean(kind, KINDS)
+        )
     path = Path(out) if out else Path(results) / f"{kind}.png"
     if path.suffix.lower() not in FORMATS:
         fail(f"--out: {path} must end in .png or .svg")

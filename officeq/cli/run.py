@@ -118,11 +118,19 @@ def run_cmd(
 
     offered = offered_load(cfg)
     style = "bold yellow" if offered.utilization >= 1 else "dim"
-    err_console.print(f"[{style}]{escape(describe(offered))}[/]", highlight=False, soft_wrap=True)
+    # a result of the config (stdout: `officeq run ... > out.txt` keeps it), not progress
+    console.print(f"[{style}]{escape(describe(offered))}[/]", highlight=False, soft_wrap=True)
+    if offered.utilization >= 1:  # and a warning, where warnings go
+        err_console.print(
+            f"[bold yellow]warning:[/] utilisation {offered.utilization:.0%}: more work arrives "
+            "than the staff can do; the backlog will grow",
+            highlight=False,
+            soft_wrap=True,
+        )
     result = run_with_progress(
         cfg, cfg.name, events=bool(events), snapshot_at=day, start_from=state
     )
-    console.print(summary_table(result))
+    console.print(summary_table(result, overrides))
     if out is not None:
         _write(result, out, plots, events)
 

@@ -127,10 +127,10 @@ def staff_cmd(
             fail(str(e))
 
     def report(name: str, c: int, verdict: bool | None, runs: int) -> None:
-        word = {True: "meets", False: "misses"}.get(verdict, "undecided")
-        err_console.print(
-            f"{name}: {c} caseworkers {word} the targets ({runs} replications)", highlight=False
+        word = {True: "meets the targets", False: "misses the targets"}.get(
+            verdict, "not yet decided, adding replications"
         )
+        err_console.print(f"{name}: {c} caseworkers: {word} ({runs} replications)", highlight=False)
 
     stop = Interruption()
     try:

@@ -25,14 +25,17 @@ def _fmt(value: float | None, kind: str = "num") -> str:
     return f"{value:,.2f}"
 
 
-def summary_table(result: RunResult) -> Table:
-    """The readable summary of one run: SLA hit rates against follow-up backlog."""
+def summary_table(result: RunResult, overrides: tuple[str, ...] = ()) -> Table:
+    """The readable summary of one run: SLA hit rates against follow-up backlog;
+    ``overrides`` (``--set`` items) are named in the title, as the config's name is
+    the unchanged file's."""
     s = result.summary
     cfg = result.config
     inq = cfg.work.inquiry
     measured = cfg.horizon_days - cfg.warmup_days
+    modified = f" (modified: {', '.join(overrides)})" if overrides else ""
     table = Table(
-        title=f"{escape(cfg.name)}: {cfg.staff.caseworkers} caseworkers, policy "
+        title=f"{escape(cfg.name)}{escape(modified)}: {cfg.staff.caseworkers} caseworkers, policy "
         f"{cfg.policy.name}, {measured:g} days measured (seed {cfg.seed})",
         title_justify="left",
     )

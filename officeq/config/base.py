@@ -61,7 +61,9 @@ def _allows_bool(annotation: Any) -> bool:
 class StrictModel(BaseModel):
     """A frozen config model with the checks every section shares."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
 
     @model_validator(mode="before")
     @classmethod

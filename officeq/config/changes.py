@@ -29,6 +29,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from pydantic_core import PydanticCustomError
 
 from officeq.config.base import StrictModel, excerpt
+from officeq.config.suggest import did_you_mean, field_names
 
 MAX_CHANGES = 1_000
 """Most changes in one plan."""
@@ -264,6 +265,8 @@ def resolve_plan(cfg: Any, validate: Callable[[dict[str, Any]], Any], days: int)
             msg = first["msg"].removeprefix("Value error, ")
             if first["type"] == "extra_forbidden":
                 msg = "unknown field (not in the config schema; check the spelling)"
+                where = tuple(first["loc"])
+                msg += did_you_mean(where[-1], field_names(type(cfg), where[:-1]))
             raise _error(_culprit(cfg, day, loc), f"{msg} (on {day_date(cfg, day)})") from None
         if day_cfg.steering.active != cfg.steering.active:
             raise _error(_culprit(cfg, day, "steering"), "steering cannot be switched off mid-run")

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from officeq.config.base import excerpt
 from officeq.config.distributions import DIST_NAMES
 from officeq.config.schema import Config
+from officeq.config.suggest import did_you_mean, field_names
 from officeq.config.yamlfile import describe_error, load_yaml
 
 MAX_FILE_BYTES = 20_000_000
@@ -207,6 +208,7 @@ def validate(
             field, message = first["ctx"]["field"], first["ctx"]["message"]
         if first["type"] == "extra_forbidden":
             message = "unknown field (not in the config schema; check the spelling)"
+            message += did_you_mean(loc[-1], field_names(Config, loc[:-1]))
         elif first["type"] == "missing":
             message = "required field is missing"
         elif first["type"] in ("model_type", "model_attributes_type", "dict_type"):

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from officeq.config.schema import Config
+from officeq.config.suggest import did_you_mean
 from officeq.experiments.spec import replication_seed
 from officeq.measure.summary import summary_keys
 from officeq.model.arrivals import weekly_opening
@@ -49,7 +50,10 @@ def parse_target(text: str, groups: Sequence[str]) -> TargetSpec:
         raise ValueError(f"target {text!r} must look like metric>=value or metric<=value")
     metric, op, value = m.group(1), m.group(2), float(m.group(3))
     if metric not in summary_keys(groups):
-        raise ValueError(f"target {text!r}: unknown metric {metric!r}")
+        known = summary_keys(groups)
+        raise ValueError(
+            f"target {text!r}: unknown metric {metric!r}" + did_you_mean(metric, known)
+        )
     return TargetSpec(metric, op, value)
 
 

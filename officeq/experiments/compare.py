@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from officeq.config.suggest import did_you_mean
 from officeq.experiments.results import summarise
 from officeq.validation.stats import t_interval
 
@@ -54,7 +55,9 @@ def _filter(table: pd.DataFrame, where: Mapping[str, Any]) -> pd.DataFrame:
 def _check_metrics(runs: pd.DataFrame, metrics: Sequence[str]) -> None:
     for m in metrics:
         if m not in runs.columns:
-            raise CompareError(f"--metric: {m!r} is not a column of runs.parquet")
+            raise CompareError(
+                f"--metric: {m!r} is not a column of runs.parquet" + did_you_mean(m, runs.columns)
+            )
 
 
 def metric_table(

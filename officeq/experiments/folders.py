@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import yaml
 
-from officeq.experiments.output import SWEEP_FILES
+from officeq.experiments.output import MONTHLY_FILE, SWEEP_FILES
 from officeq.measure.manifest import (
     MANIFEST,
     ManifestError,
@@ -39,6 +39,7 @@ REQUIRED = {
     "summary.csv": ("scenario_id", "scenario", "metric", "mean", "ci_low", "ci_high", "n"),
     "daily.csv": ("day", "date", "warmup", "followup_overdue"),
     "monthly.csv": ("month",),
+    MONTHLY_FILE: ("scenario_id", "scenario", "replication", "month"),
     "caseworkers.csv": ("caseworker",),
     "decision_times.csv": ("application", "days_from", "days_to", "decisions"),
 }
@@ -51,6 +52,13 @@ def _run_files(manifest: dict[str, Any]) -> tuple[str, ...]:
     written before version 0.12 have no caseworkers.csv, before 0.13 no decision_times.csv)."""
     listed = manifest.get("files", {})
     return tuple(f for f in RUN_FILES if f not in OPTIONAL_RUN_FILES or f in listed)
+
+
+def _sweep_files(manifest: dict[str, Any]) -> tuple[str, ...]:
+    """A sweep folder's files; monthly.parquet only where the manifest lists it (sweeps
+    written before it existed, or resumed from runs stored without monthly tables)."""
+    listed = manifest.get("files", {})
+    return (*SWEEP_FILES, *((MONTHLY_FILE,) if MONTHLY_FILE in listed else ()))
 
 
 class ResultsError(ValueError):
@@ -70,6 +78,7 @@ class Results:
     run_summary: dict[str, Any] | None = None
     """Run: metric → value (summary.json)."""
     monthly: pd.DataFrame | None = None
+    """Run: monthly.csv; sweep: monthly.parquet (every run's), None in older sweeps."""
     spec: dict[str, Any] | None = None
     config: dict[str, Any] | None = None
     caseworkers: pd.DataFrame | None = None
@@ -111,7 +120,14 @@ def load_results(folder: str | Path) -> Results:
     try:
         manifest = read_manifest(path)
         kind = manifest["kind"]
-        check_files(path, manifest, _run_files(manifest) if kind == "run" else SWEEP_FILES)
+        if kind == "export":
+            raise ResultsError(
+                f"{path}: holds CSV files of officeq export; give the results folder "
+                "they were exported from"
+            )
+        check_files(
+            path, manifest, _run_files(manifest) if kind == "run" else _sweep_files(manifest)
+        )
     except ManifestError as e:
         raise ResultsError(f"{e}; {_redo(path, kind)}") from None
     return _load_run(path, manifest) if kind == "run" else _load_sweep(path, manifest)
@@ -228,7 +244,11 @@ def _load_sweep(path: Path, manifest: dict[str, Any]) -> Results:
     summary = _table(path / "summary.csv", "CSV table", _csv)
     spec = _mapping(path / "spec.resolved.yaml", "YAML spec", _yaml)
     _check_runs_agree(path, manifest, runs, daily, summary)
-    return Results(path, "sweep", daily, runs=runs, summary=summary, spec=spec)
+    monthly = None
+    if MONTHLY_FILE in _sweep_files(manifest):
+        monthly = _table(path / MONTHLY_FILE, "Parquet file", pd.read_parquet, empty_ok=True)
+        _check_same_runs(path / MONTHLY_FILE, runs, monthly, _redo(path, "sweep"))
+    return Results(path, "sweep", daily, runs=runs, summary=summary, monthly=monthly, spec=spec)
 
 
 def _check_runs_agree(
@@ -247,20 +267,27 @@ def _check_runs_agree(
         )
     if runs.duplicated(keys).any():
         raise ResultsError(f"{path / 'runs.parquet'}: a run appears twice; {redo}")
-    if not daily.empty:
-        in_daily = set(map(tuple, daily[keys].drop_duplicates().to_numpy().tolist()))
-        in_runs = set(map(tuple, runs[keys].to_numpy().tolist()))
-        if in_daily != in_runs:
-            raise ResultsError(
-                f"{path / 'daily.parquet'}: series of {len(in_daily)} runs, runs.parquet has "
-                f"{len(in_runs)} (other runs): the files are from different writes; {redo}"
-            )
+    _check_same_runs(path / "daily.parquet", runs, daily, redo)
     per_scenario = runs.groupby("scenario_id").size()
     n = pd.to_numeric(summary["n"], errors="coerce").groupby(summary["scenario_id"]).max()
     if set(n.index) != set(per_scenario.index) or not (n == per_scenario.reindex(n.index)).all():
         raise ResultsError(
             f"{path / 'summary.csv'}: its n per scenario ({_counts(n)}) is not the runs in "
             f"runs.parquet ({_counts(per_scenario)}): the files are from different writes; {redo}"
+        )
+
+
+def _check_same_runs(file: Path, runs: pd.DataFrame, table: pd.DataFrame, redo: str) -> None:
+    """A per-run series (daily, monthly) holds the runs of runs.parquet (or is empty)."""
+    if table.empty:
+        return
+    keys = ["scenario_id", "replication"]
+    in_table = set(map(tuple, table[keys].drop_duplicates().to_numpy().tolist()))
+    in_runs = set(map(tuple, runs[keys].to_numpy().tolist()))
+    if in_table != in_runs:
+        raise ResultsError(
+            f"{file}: series of {len(in_table)} runs, runs.parquet has "
+            f"{len(in_runs)} (other runs): the files are from different writes; {redo}"
         )
 
 

@@ -30,6 +30,9 @@ from officeq.measure.manifest import (
 from officeq.measure.output import write_folder
 
 SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv", "spec.resolved.yaml")
+MONTHLY_FILE = "monthly.parquet"
+"""Every run's monthly scorecard; written when every run has one (sweeps stored before
+it was kept have none), so readers load it only where the manifest lists it."""
 
 
 def _writers(
@@ -65,17 +68,25 @@ def write_sweep(
     daily: pd.DataFrame,
     summary: pd.DataFrame,
     resolved_spec: dict,
+    monthly: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write ``runs.parquet``, ``daily.parquet``, ``summary.csv``, ``spec.resolved.yaml``
-    into ``out_dir``, then ``manifest.json`` (the old one is removed first)."""
+    and, when given, ``monthly.parquet`` into ``out_dir``, then ``manifest.json`` (the
+    old one is removed first)."""
     out = Path(out_dir)
     check_sweep_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     remove_manifest(out)
     writers = _writers(runs, daily, summary, resolved_spec)
     paths = [atomic_write(out / n, w) for n, w in zip(SWEEP_FILES, writers, strict=True)]
+    names = list(SWEEP_FILES)
+    if monthly is None:  # not one of an earlier write, which the manifest would not list
+        (out / MONTHLY_FILE).unlink(missing_ok=True)
+    else:
+        paths.append(atomic_write(out / MONTHLY_FILE, lambda p: monthly.to_parquet(p, index=False)))
+        names.append(MONTHLY_FILE)
     info = {"fingerprint": resolved_spec["fingerprint"]} if "fingerprint" in resolved_spec else {}
-    write_manifest(out, "sweep", SWEEP_FILES, len(runs), **info)
+    write_manifest(out, "sweep", names, len(runs), **info)
     return paths
 
 

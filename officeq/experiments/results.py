@@ -47,6 +47,17 @@ def daily_table(exp: Experiment, dailies: Iterable[tuple[int, int, pd.DataFrame]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def monthly_table(
+    exp: Experiment, monthlies: Iterable[tuple[int, int, pd.DataFrame | None]]
+) -> pd.DataFrame | None:
+    """Every run's monthly scorecard, with the run's context in front; None when a run
+    has none (recorded by an officeq that kept no monthly tables)."""
+    runs = list(monthlies)
+    if any(m is None for _sid, _rep, m in runs):
+        return None
+    return daily_table(exp, runs)  # type: ignore[arg-type]  # no None left
+
+
 def summarise(runs: pd.DataFrame, context: list[str], level: float = 0.95) -> pd.DataFrame:
     """Per scenario (``scenario_id``) and metric: the ``context`` columns, then mean, sd,
     Student-t CI at ``level``, half-width and n. Metrics: every other column."""

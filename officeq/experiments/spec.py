@@ -27,6 +27,7 @@ from officeq.config.base import MAX_DAYS, MAX_SEED, StrictModel, excerpt
 from officeq.config.loading import ConfigError, apply_overrides, read_config, read_yaml, validate
 from officeq.config.schema import Config
 from officeq.experiments.labels import check_labels, scenario_name
+from officeq.config.suggest import did_you_mean, field_names
 
 MAX_REPLICATIONS = 10_000
 MAX_SCENARIOS = 100_000
@@ -140,8 +141,9 @@ def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = N
             loc = ".".join([*(str(x) for x in err["loc"]), err["ctx"]["field"]])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown field (a spec has name, base, replications, seed, horizon_days, "
-            msg += "warmup_days, grid, scenarios, targets, labels)"
+            where = tuple(err["loc"])
+            names = field_names(Spec, where[:-1])
+            msg = f"unknown field (a spec has {', '.join(names)})" + did_you_mean(where[-1], names)
         raise ConfigError(source, loc or None, msg) from None
     base_path = (root / spec.base).resolve()
     if not base_path.is_file():

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS runs (
     seed INTEGER NOT NULL,
     summary TEXT NOT NULL,
     daily BLOB NOT NULL,
+    monthly BLOB,
     PRIMARY KEY (scenario_id, replication)
 );
 """
@@ -57,6 +58,7 @@ class Store:
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        self._add_monthly_column()
         row = self._db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
         if row is None:
             with self._db:
@@ -69,6 +71,13 @@ class Store:
                 "--out, or delete the folder to start over"
             )
 
+    def _add_monthly_column(self) -> None:
+        """Stores written before monthly tables were kept get the column (NULL: none)."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(runs)")}
+        if "monthly" not in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE runs ADD COLUMN monthly BLOB")
+
     def done(self) -> set[tuple[int, int]]:
         """Keys (scenario id, replication) of the runs already recorded."""
         return {tuple(r) for r in self._db.execute("SELECT scenario_id, replication FROM runs")}
@@ -80,14 +89,22 @@ class Store:
         seed: int,
         summary: dict[str, Any],
         daily: pd.DataFrame,
+        monthly: pd.DataFrame | None = None,
     ) -> None:
         """Record one finished run (committed before returning)."""
-        buf = io.BytesIO()
-        daily.to_parquet(buf, index=False)
         with self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?)",
-                (scenario_id, replication, seed, json.dumps(summary), buf.getvalue()),
+                "INSERT OR REPLACE INTO runs "
+                "(scenario_id, replication, seed, summary, daily, monthly) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    scenario_id,
+                    replication,
+                    seed,
+                    json.dumps(summary),
+                    _parquet(daily),
+                    None if monthly is None else _parquet(monthly),
+                ),
             )
 
     def runs(self) -> Iterator[tuple[int, int, int, dict[str, Any]]]:
@@ -107,5 +124,20 @@ class Store:
         for sid, rep, blob in cur:
             yield sid, rep, pd.read_parquet(io.BytesIO(blob))
 
+    def monthly(self) -> Iterator[tuple[int, int, pd.DataFrame | None]]:
+        """(scenario id, replication, monthly table) of every run, in key order; None for
+        runs recorded by an officeq that kept no monthly tables."""
+        cur = self._db.execute(
+            "SELECT scenario_id, replication, monthly FROM runs ORDER BY scenario_id, replication"
+        )
+        for sid, rep, blob in cur:
+            yield sid, rep, None if blob is None else pd.read_parquet(io.BytesIO(blob))
+
     def close(self) -> None:
         self._db.close()
+
+
+def _parquet(table: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False)
+    return buf.getvalue()

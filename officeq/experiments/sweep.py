@@ -44,10 +44,20 @@ class RunSpec:
     config: Config
 
 
-def run_one(spec: RunSpec) -> tuple[int, int, int, dict[str, Any], pd.DataFrame]:
-    """Run one scenario × replication (in whatever process the executor chose)."""
+def run_one(
+    spec: RunSpec,
+) -> tuple[int, int, int, dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Run one scenario × replication (in whatever process the executor chose): its
+    keys, seed, summary, daily table and monthly scorecard."""
     result = run(spec.config.model_copy(update={"seed": spec.seed}))
-    return spec.scenario_id, spec.replication, spec.seed, result.summary, result.daily
+    return (
+        spec.scenario_id,
+        spec.replication,
+        spec.seed,
+        result.summary,
+        result.daily,
+        result.monthly,
+    )
 
 
 class InlineExecutor(Executor):
@@ -167,8 +177,8 @@ def execute(
                 return
             finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
-                sid, rep, seed, summary, daily = future.result()
-                store.add(sid, rep, seed, summary, daily)
+                sid, rep, seed, summary, daily, monthly = future.result()
+                store.add(sid, rep, seed, summary, daily, monthly)
                 if progress is not None:
                     progress()
     finally:

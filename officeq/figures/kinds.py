@@ -13,6 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from officeq.config.suggest import did_you_mean
 from officeq.experiments.folders import Results, ResultsError
 from officeq.figures import cases as plots_cases
 from officeq.figures import organisation as plots_org
@@ -212,7 +213,10 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
         _need_staffing(results, kind)
         metric = opts.metric or "followup_backlog_mean"
         if kind == "staffing" and metric not in set(summary["metric"]):
-            raise ResultsError(f"--metric: {metric!r} is not in {results.folder}/summary.csv")
+            raise ResultsError(
+                f"--metric: {metric!r} is not in {results.folder}/summary.csv"
+                + did_you_mean(metric, summary["metric"].unique())
+            )
         try:
             if kind == "frontier":
                 return plots.frontier(summary, policy, STAFF)
@@ -228,6 +232,11 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
         )
     x, y = opts.x or swept[0], opts.y or swept[1]
     metric = opts.metric or "inquiry_sla_hit_rate"
+    if metric not in set(summary["metric"]):
+        raise ResultsError(
+            f"--metric: {metric!r} is not in {results.folder}/summary.csv"
+            + did_you_mean(metric, summary["metric"].unique())
+        )
     try:
         return plots.heatmap(summary, x, y, metric)
     except ValueError as e:

@@ -46,7 +46,18 @@ MONTHLY_COLUMNS = (
     "followup_users_substantive",
     "followup_sessions_substantive",
     *MONTHLY_SUMS,
+    "followup_backlog_mean",
+    "followup_backlog_end",
 )
+"""Columns of ``monthly.csv`` before the per-group backlog (:func:`monthly_columns`)."""
+
+
+def monthly_columns(groups: Iterable[str]) -> tuple[str, ...]:
+    """Columns of ``monthly.csv``, in order: the scorecard, then the follow-up backlog
+    (users overdue) as the mean of the month's end-of-day values and the last day's
+    value, in total and per need group."""
+    per_group = tuple(f"followup_backlog_{s}_{g}" for g in groups for s in ("mean", "end"))
+    return (*MONTHLY_COLUMNS, *per_group)
 
 
 def daily_columns(groups: Iterable[str]) -> tuple[str, ...]:
@@ -166,4 +177,10 @@ class DailyTable:
                 **{k: sums[k].to_numpy() for k in MONTHLY_SUMS},
             }
         )
-        return out[list(MONTHLY_COLUMNS)]
+        for level, suffix in [
+            ("followup_overdue", ""),
+            *((f"followup_overdue_{x}", f"_{x}") for x in self.groups),
+        ]:
+            out[f"followup_backlog_mean{suffix}"] = g[level].mean().to_numpy()
+            out[f"followup_backlog_end{suffix}"] = g[level].last().to_numpy()
+        return out[list(monthly_columns(self.groups))]

@@ -24,12 +24,13 @@ from officeq.measure.files import atomic_write, fsync_dir, fsync_file
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-KINDS = ("run", "sweep", "staffing", "forecast")
+KINDS = ("run", "sweep", "staffing", "forecast", "export")
 COMMANDS = {
     "run": "officeq run --out",
     "sweep": "officeq sweep",
     "staffing": "officeq staff --out",
     "forecast": "officeq forecast",
+    "export": "officeq export --csv",
 }
 
 
