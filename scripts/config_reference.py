@@ -183,10 +183,8 @@ def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any]]:
         ann, _ = _strip(field.annotation)
         models = _models(ann)
         members = [_strip(a)[0] for a in typing.get_args(ann)] if _is_union(ann) else []
-        if len(models) == 1 and ann is models[0]:
-            yield from rows(models[0], path + ".")
-        elif len(models) == 1 and models[0] in members:  # a section or another form
-            yield from rows(models[0], path + ".")
+        if len(models) == 1 and (ann is models[0] or models[0] in members):
+            yield from rows(models[0], path + ".")  # a section, or one form of a field
         elif _origin_is(ann, dict) and _models(typing.get_args(ann)[-1]):
             (sub,) = _models(typing.get_args(ann)[-1])
             yield from rows(sub, path + ".<name>.")

@@ -26,8 +26,8 @@ from officeq.config.assumptions import assumptions
 from officeq.config.base import MAX_DAYS, MAX_SEED, StrictModel, excerpt
 from officeq.config.loading import ConfigError, apply_overrides, read_config, read_yaml, validate
 from officeq.config.schema import Config
-from officeq.experiments.labels import check_labels, scenario_name
 from officeq.config.suggest import did_you_mean, field_names
+from officeq.experiments.labels import check_labels, scenario_name
 
 MAX_REPLICATIONS = 10_000
 MAX_SCENARIOS = 100_000
