@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import yaml
 
-from officeq.experiments.output import SWEEP_FILES
+from officeq.experiments.output import STAFFING_FILES, SWEEP_FILES
 from officeq.measure.manifest import (
     MANIFEST,
     ManifestError,
@@ -51,6 +51,16 @@ def _run_files(manifest: dict[str, Any]) -> tuple[str, ...]:
     written before version 0.12 have no caseworkers.csv, before 0.13 no decision_times.csv)."""
     listed = manifest.get("files", {})
     return tuple(f for f in RUN_FILES if f not in OPTIONAL_RUN_FILES or f in listed)
+
+
+def _files(kind: str, manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The files a folder of ``kind`` must hold (an advisor's folder written by an older officeq
+    also lists an empty daily.parquet, which is then checked too)."""
+    if kind == "run":
+        return _run_files(manifest)
+    if kind == "staffing" and "daily.parquet" not in manifest.get("files", {}):
+        return STAFFING_FILES
+    return SWEEP_FILES
 
 
 class ResultsError(ValueError):
@@ -111,7 +121,7 @@ def load_results(folder: str | Path) -> Results:
     try:
         manifest = read_manifest(path)
         kind = manifest["kind"]
-        check_files(path, manifest, _run_files(manifest) if kind == "run" else SWEEP_FILES)
+        check_files(path, manifest, _files(kind, manifest))
     except ManifestError as e:
         raise ResultsError(f"{e}; {_redo(path, kind)}") from None
     return _load_run(path, manifest) if kind == "run" else _load_sweep(path, manifest)
@@ -224,7 +234,9 @@ def _is_number(v: Any) -> bool:
 
 def _load_sweep(path: Path, manifest: dict[str, Any]) -> Results:
     runs = _table(path / "runs.parquet", "Parquet file", pd.read_parquet)
-    daily = _table(path / "daily.parquet", "Parquet file", pd.read_parquet, empty_ok=True)
+    daily = pd.DataFrame()  # the staffing advisor keeps no daily series
+    if "daily.parquet" in manifest.get("files", {}):
+        daily = _table(path / "daily.parquet", "Parquet file", pd.read_parquet, empty_ok=True)
     summary = _table(path / "summary.csv", "CSV table", _csv)
     spec = _mapping(path / "spec.resolved.yaml", "YAML spec", _yaml)
     _check_runs_agree(path, manifest, runs, daily, summary)
