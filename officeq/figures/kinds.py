@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from officeq.experiments.folders import Results, ResultsError
@@ -181,7 +182,8 @@ def _decision_times(results: Results, opts: FigureOptions) -> Figure:
         except ValueError as e:
             raise ResultsError(f"{where}: --kind decision_times: {e}") from None
     swept = _swept(results)
-    numeric = [c for c in swept if c != "variant"]
+    table = results.runs if results.runs is not None else results.summary
+    numeric = [c for c in swept if c != "variant" and pd.api.types.is_numeric_dtype(table[c])]
     # x: a swept parameter other than staffing (e.g. the documentation share), else staffing
     x = opts.x or next((c for c in numeric if c != STAFF), numeric[0] if numeric else None)
     if x is None:

@@ -168,7 +168,8 @@ def staffing(
                 gid=f"meets:{name}",
             )
             ax.annotate(
-                f"{'advisor: ' if answer is not None else 'meets at '}{meets[name]}",
+                f"{'advisor: ' if answer is not None else 'meets at '}{meets[name]}"
+                + (f" ({name})" if len(series) > 1 else ""),
                 (meets[name], y),
                 xytext=(8, -14 - 12 * i),
                 textcoords="offset points",
@@ -247,7 +248,8 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     cell_w = max(0.5, 0.09 * widest + 0.15)
     ylabels = max(len(str(r)) for r in grid.index)
     width = max(6.5, cell_w * grid.shape[1] + 0.08 * ylabels + 2.6)
-    fig, axes = new_figure(size=(width, 0.42 * grid.shape[0] + 2.4))
+    height = 0.42 * grid.shape[0] + 2.4
+    fig, axes = new_figure(size=(round(4 * width) / 4, round(4 * height) / 4))  # whole pixels
     ax = axes[0, 0]
     cmap = "mako" if metric_higher_is_better(metric) else "mako_r"
     sns.heatmap(
