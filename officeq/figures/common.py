@@ -236,6 +236,11 @@ def warmup_note(daily: pd.DataFrame) -> str:
     return "; grey: warm-up, not measured" if has_warmup(daily) else ""
 
 
+def legend_outside(ax: Any, **kw: Any) -> Any:
+    """The legend right of the axes, top-aligned: it never covers what is drawn."""
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, **kw)
+
+
 def with_run_keys(daily: pd.DataFrame) -> pd.DataFrame:
     """A daily table with run keys, one run's ``daily.csv`` included."""
     out = daily if "scenario" in daily.columns else daily.assign(scenario="this run")
