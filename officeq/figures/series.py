@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 
 from officeq.figures.common import draw_lines, new_figure
 
@@ -48,13 +50,33 @@ def time_axis(ax: Any, x: str, compact: bool = False) -> str:
     return "date (simulated)"
 
 
-def draw_context(ax: Any, band: pd.DataFrame, x: str, y: str, names: Sequence[str]) -> None:
-    """``names`` as thin grey lines behind the rest, under one legend entry."""
-    label = "other scenarios"
-    for name in names:
-        b = band[band["scenario"] == name]
-        ax.plot(b[x], b[y], color=OTHER, lw=0.8, zorder=1, label=label, gid=f"other:{name}")
-        label = "_nolegend_"
+def paths(band: pd.DataFrame, x: str, y: str) -> dict[str, np.ndarray]:
+    """Each scenario's mean line as an (n, 2) array of plotted x and y (dates as numbers)."""
+    out = {}
+    for name, g in band.groupby("scenario", sort=False):
+        xs = mdates.date2num(g[x]) if x == "date" else g[x].to_numpy(float)
+        out[str(name)] = np.column_stack([xs, g[y].to_numpy(float)])
+    return out
+
+
+def draw_context(
+    ax: Any,
+    band: pd.DataFrame,
+    x: str,
+    y: str,
+    names: Sequence[str],
+    lines: dict[str, np.ndarray] | None = None,
+) -> None:
+    """``names`` as thin grey lines behind the rest: one collection, one legend entry."""
+    lines = paths(band, x, y) if lines is None else lines
+    segments = [lines[n] for n in names if n in lines]
+    if not segments:
+        return
+    grey = LineCollection(segments, colors=OTHER, linewidths=0.8, zorder=1)
+    grey.set_label("other scenarios")
+    grey.set_gid("other scenarios")
+    ax.add_collection(grey)
+    ax.autoscale_view()
 
 
 def draw_chosen(
@@ -102,7 +124,8 @@ def draw_facets(
     it), every other scenario grey behind it."""
     names = list(styles)
     focus = {"color": FOCUS, "linestyle": "-", "marker": None}
+    lines = paths(band, x, y)
     for ax, name in zip(axes, names, strict=True):
-        draw_context(ax, band, x, y, [n for n in names if n != name])
+        draw_context(ax, band, x, y, [n for n in names if n != name], lines)
         draw_lines(ax, band, x, y, {name: focus}, labels, cap)
         ax.set_title(labels[name], fontsize=8.5)
