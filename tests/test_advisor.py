@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from officeq.cli import main
@@ -138,6 +139,21 @@ def test_staff_command_json_and_errors(tmp_path: Path) -> None:
             "--max-replications",
             "6",
             "--json",
+            "--out",
+            str(tmp_path / "staff"),
         ],
     )
     assert result.exit_code == 0, result.output
+    # its folder: the levels it ran and its answer, no daily series; plot reads it
+    answer = json.loads(result.output[result.output.index("{") :])
+    assert not (tmp_path / "staff" / "daily.parquet").exists()
+    spec = yaml.safe_load((tmp_path / "staff" / "spec.resolved.yaml").read_text())
+    assert spec["answer"] == {k: v["caseworkers"] for k, v in answer.items()}
+    png = tmp_path / "staffing.png"
+    drawn = cli.invoke(
+        main, ["plot", str(tmp_path / "staff"), "--kind", "staffing", "--out", str(png)]
+    )
+    assert drawn.exit_code == 0, drawn.output
+    assert png.stat().st_size > 0
+    refused = cli.invoke(main, ["plot", str(tmp_path / "staff"), "--kind", "backlog"])
+    assert refused.exit_code == 2 and "no" in refused.output and "daily" in refused.output

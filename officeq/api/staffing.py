@@ -79,6 +79,9 @@ class StaffingAnswer:
             "name": "staffing advisor",
             "grid": {"staff.caseworkers": [], "policy.name": []},
             "targets": [str(t) for t in self.targets],
+            # the advisor's rule and answer, for figures (officeq plot --kind staffing)
+            "confidence": self.confidence,
+            "answer": dict(self.caseworkers),
             "base_config": self.config.model_dump(mode="json"),
             "advisor": {
                 "answer": self.caseworkers,

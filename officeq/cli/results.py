@@ -36,6 +36,20 @@ FORMATS = (".png", ".svg")
 @click.option("--x", "x", help="heatmap: swept column on the x axis.")
 @click.option("--y", "y", help="heatmap: swept column on the y axis.")
 @click.option("--by-group", is_flag=True, help="backlog: one panel per need group.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="COLUMN=VALUE[,VALUE...]",
+    help="A sweep: draw only the scenarios with these values, e.g. "
+    "'staff_caseworkers=20,24' (repeatable: all must match).",
+)
+@click.option(
+    "--highlight",
+    multiple=True,
+    metavar="COLUMN=VALUE[,VALUE...]",
+    help="backlog, scorecard: these scenarios in colour, the others grey (repeatable: "
+    "all must match). Without it, more than 6 scenarios get one panel each.",
+)
 def plot_cmd(
     results: str,
     kind: str,
@@ -45,6 +59,8 @@ def plot_cmd(
     x: str | None,
     y: str | None,
     by_group: bool,
+    only: tuple[str, ...],
+    highlight: tuple[str, ...],
 ) -> None:
     """Draw a figure from a results folder (of officeq sweep or officeq run --out)."""
     from officeq.experiments.folders import ResultsError, load_results
@@ -65,7 +81,8 @@ def plot_cmd(
     try:
         res = load_results(results)
         check_file(path)
-        fig = make_figure(res, kind, FigureOptions(metric, target, x, y, by_group))
+        opts = FigureOptions(metric, target, x, y, by_group, only, highlight)
+        fig = make_figure(res, kind, opts)
         write_figure(fig, path)
     except (ResultsError, OutputError) as e:
         fail(str(e))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import yaml
 
-from officeq.experiments.output import MONTHLY_FILE, SWEEP_FILES
+from officeq.experiments.output import MONTHLY_FILE, STAFFING_FILES, SWEEP_FILES
 from officeq.measure.manifest import (
     MANIFEST,
     ManifestError,
@@ -54,10 +54,16 @@ def _run_files(manifest: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f for f in RUN_FILES if f not in OPTIONAL_RUN_FILES or f in listed)
 
 
-def _sweep_files(manifest: dict[str, Any]) -> tuple[str, ...]:
-    """A sweep folder's files; monthly.parquet only where the manifest lists it (sweeps
-    written before it existed, or resumed from runs stored without monthly tables)."""
+def _files(kind: str, manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The files a folder of ``kind`` must hold: monthly.parquet only where the manifest
+    lists it (sweeps written before it existed, or resumed from runs stored without
+    monthly tables); an advisor's folder written by an older officeq also lists an empty
+    daily.parquet, which is then checked too."""
+    if kind == "run":
+        return _run_files(manifest)
     listed = manifest.get("files", {})
+    if kind == "staffing" and "daily.parquet" not in listed:
+        return STAFFING_FILES
     return (*SWEEP_FILES, *((MONTHLY_FILE,) if MONTHLY_FILE in listed else ()))
 
 
@@ -125,9 +131,7 @@ def load_results(folder: str | Path) -> Results:
                 f"{path}: holds CSV files of officeq export; give the results folder "
                 "they were exported from"
             )
-        check_files(
-            path, manifest, _run_files(manifest) if kind == "run" else _sweep_files(manifest)
-        )
+        check_files(path, manifest, _files(kind, manifest))
     except ManifestError as e:
         raise ResultsError(f"{e}; {_redo(path, kind)}") from None
     return _load_run(path, manifest) if kind == "run" else _load_sweep(path, manifest)
@@ -240,12 +244,14 @@ def _is_number(v: Any) -> bool:
 
 def _load_sweep(path: Path, manifest: dict[str, Any]) -> Results:
     runs = _table(path / "runs.parquet", "Parquet file", pd.read_parquet)
-    daily = _table(path / "daily.parquet", "Parquet file", pd.read_parquet, empty_ok=True)
+    daily = pd.DataFrame()  # the staffing advisor keeps no daily series
+    if "daily.parquet" in manifest.get("files", {}):
+        daily = _table(path / "daily.parquet", "Parquet file", pd.read_parquet, empty_ok=True)
     summary = _table(path / "summary.csv", "CSV table", _csv)
     spec = _mapping(path / "spec.resolved.yaml", "YAML spec", _yaml)
     _check_runs_agree(path, manifest, runs, daily, summary)
     monthly = None
-    if MONTHLY_FILE in _sweep_files(manifest):
+    if MONTHLY_FILE in _files("sweep", manifest):
         monthly = _table(path / MONTHLY_FILE, "Parquet file", pd.read_parquet, empty_ok=True)
         _check_same_runs(path / MONTHLY_FILE, runs, monthly, _redo(path, "sweep"))
     return Results(path, "sweep", daily, runs=runs, summary=summary, monthly=monthly, spec=spec)

@@ -33,6 +33,8 @@ SWEEP_FILES = ("runs.parquet", "daily.parquet", "summary.csv", "spec.resolved.ya
 MONTHLY_FILE = "monthly.parquet"
 """Every run's monthly scorecard; written when every run has one (sweeps stored before
 it was kept have none), so readers load it only where the manifest lists it."""
+STAFFING_FILES = tuple(f for f in SWEEP_FILES if f != "daily.parquet")
+"""The staffing advisor's folder: a sweep's files without daily series (it keeps none)."""
 
 
 def _writers(
@@ -93,12 +95,14 @@ def write_sweep(
 def write_staffing(
     out_dir: str | Path, runs: pd.DataFrame, summary: pd.DataFrame, spec: dict[str, Any]
 ) -> list[Path]:
-    """The staffing advisor's levels as a sweep's tables (no daily series), written whole."""
-    writers = _writers(runs, pd.DataFrame(), summary, spec)
+    """The staffing advisor's levels as a sweep's tables, written whole. The advisor keeps
+    each run's summary only, so the folder has no ``daily.parquet`` (an empty one would
+    claim daily series that were never kept)."""
+    writers = dict(zip(SWEEP_FILES, _writers(runs, pd.DataFrame(), summary, spec), strict=True))
 
     def build(folder: Path) -> list[str]:
-        for name, write in zip(SWEEP_FILES, writers, strict=True):
-            write(folder / name)
-        return list(SWEEP_FILES)
+        for name in STAFFING_FILES:
+            writers[name](folder / name)
+        return list(STAFFING_FILES)
 
     return write_folder(out_dir, build, "staffing", len(runs))

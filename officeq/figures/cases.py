@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from officeq.figures.common import (
     column_label,
+    legend_outside,
     new_figure,
     scenario_palette,
     styled,
@@ -178,7 +179,7 @@ def decision_time_sweep(summary: pd.DataFrame, x: str, series: str | None) -> Fi
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
     else:
         ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    legend_outside(ax, fontsize=8)
     inside = wide[MEAN].between(*MEASURED_MEAN_DAYS)
     ax.set_title(
         f"Mean decision time lies in the measured range in {int(inside.sum())} of "

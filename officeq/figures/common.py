@@ -204,11 +204,27 @@ def styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
-def shade_warmup(ax: Any, daily: pd.DataFrame) -> None:
-    """Grey out the warm-up days (left out of every metric)."""
-    if "warmup" in daily.columns and daily["warmup"].any():
-        last = daily.loc[daily["warmup"].astype(bool), "day"].max()
-        ax.axvspan(daily["day"].min(), last + 0.5, color="0.9", zorder=0, label="warm-up")
+def has_warmup(daily: pd.DataFrame) -> bool:
+    """Whether the table holds warm-up days (a run with ``warmup_days: 0`` has none)."""
+    return "warmup" in daily.columns and bool(daily["warmup"].astype(bool).any())
+
+
+def shade_warmup(ax: Any, daily: pd.DataFrame, x: str = "day") -> None:
+    """Grey out the warm-up days (left out of every metric), only when there are any."""
+    if has_warmup(daily):
+        last = daily.loc[daily["warmup"].astype(bool), x].max()
+        half = pd.Timedelta(hours=12) if x == "date" else 0.5
+        ax.axvspan(daily[x].min(), last + half, color="0.9", zorder=0, label="warm-up")
+
+
+def warmup_note(daily: pd.DataFrame) -> str:
+    """``"; grey: warm-up"`` for a title when the table has warm-up days, else nothing."""
+    return "; grey: warm-up, not measured" if has_warmup(daily) else ""
+
+
+def legend_outside(ax: Any, **kw: Any) -> Any:
+    """The legend right of the axes, top-aligned: it never covers what is drawn."""
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, **kw)
 
 
 def with_run_keys(daily: pd.DataFrame) -> pd.DataFrame:

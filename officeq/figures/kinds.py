@@ -8,9 +8,10 @@ and what would work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from officeq.config.suggest import did_you_mean
@@ -20,6 +21,7 @@ from officeq.figures import organisation as plots_org
 from officeq.figures import plots
 from officeq.figures import steering as plots_steering
 from officeq.figures.common import drawing_into, swept_columns
+from officeq.figures.select import choose, keep_scenarios
 
 KINDS = (*plots.KINDS, "overview", "steering", *plots_org.KINDS, *plots_cases.KINDS)
 STAFF = "staff_caseworkers"
@@ -33,6 +35,80 @@ class FigureOptions:
     x: str | None = None
     y: str | None = None
     by_group: bool = False
+    only: tuple[str, ...] = ()
+    """``COLUMN=VALUE[,VALUE...]`` choices: draw only the scenarios matching them all."""
+    highlight: tuple[str, ...] = ()
+    """Choices as for ``only``: these scenarios in colour, the others grey."""
+
+
+HIGHLIGHTED = ("backlog", "scorecard")
+"""Kinds that draw the scenarios not highlighted in grey."""
+DAILY = ("backlog", "scorecard")
+"""Kinds of a sweep that read the daily series."""
+
+
+def staffing_answer(results: Results) -> tuple[dict[str, int | None], str] | None:
+    """The advisor's answer per policy and its rule, when ``results`` come from
+    ``officeq staff --out`` (its ``spec.resolved.yaml`` holds them), else None."""
+    spec = results.spec or {}
+    answer = spec.get("answer")
+    if not isinstance(answer, dict):
+        return None
+    targets = ", ".join(map(str, spec.get("targets") or [])) or "every target"
+    level = spec.get("confidence")
+    bound = f" at {level:.0%} one-sided bounds" if isinstance(level, int | float) else ""
+    return answer, f"{targets}{bound}"
+
+
+def _first_target(results: Results) -> tuple[str, float] | None:
+    """The metric and value of the first target of a staffing advisor's results."""
+    for text in (results.spec or {}).get("targets") or []:
+        for op in (">=", "<="):
+            metric, sep, value = str(text).partition(op)
+            if sep:
+                try:
+                    return metric.strip(), float(value)
+                except ValueError:
+                    return None
+    return None
+
+
+def _select(results: Results, kind: str, opts: FigureOptions) -> tuple[Results, list[str]]:
+    """``results`` cut to ``--only``'s scenarios, and the ``--highlight``-ed names."""
+    if not (opts.only or opts.highlight):
+        return results, []
+    word = "--only" if opts.only else "--highlight"
+    if results.kind != "sweep":
+        raise ResultsError(f"{word}: chooses among a sweep's scenarios; these are one run's")
+    if opts.highlight and kind not in HIGHLIGHTED:
+        raise ResultsError(
+            f"--highlight: --kind {kind} has no grey context; use it with "
+            f"{' or '.join(HIGHLIGHTED)} (or cut the scenarios with --only)"
+        )
+    table = results.runs if results.runs is not None else results.daily
+    try:
+        if opts.only:
+            names = choose(table, opts.only, "--only")
+            results = replace(
+                results,
+                daily=keep_scenarios(results.daily, names),
+                runs=keep_scenarios(results.runs, names),
+                summary=keep_scenarios(results.summary, names),
+            )
+            table = results.runs if results.runs is not None else results.daily
+        chosen = choose(table, opts.highlight, "--highlight") if opts.highlight else []
+    except ValueError as e:
+        raise ResultsError(str(e)) from None
+    return results, chosen
+
+
+def _need_daily(results: Results, kind: str) -> None:
+    if results.daily.empty or "day" not in results.daily.columns:
+        raise ResultsError(
+            f"{results.folder}: --kind {kind} needs daily series, and these results have "
+            "none (officeq staff --out keeps only each run's summary); try --kind staffing "
+            "or frontier, or officeq sweep for the daily curves"
+        )
 
 
 def _swept(results: Results) -> list[str]:
@@ -107,7 +183,8 @@ def _decision_times(results: Results, opts: FigureOptions) -> Figure:
         except ValueError as e:
             raise ResultsError(f"{where}: --kind decision_times: {e}") from None
     swept = _swept(results)
-    numeric = [c for c in swept if c != "variant"]
+    table = results.runs if results.runs is not None else results.summary
+    numeric = [c for c in swept if c != "variant" and pd.api.types.is_numeric_dtype(table[c])]
     # x: a swept parameter other than staffing (e.g. the documentation share), else staffing
     x = opts.x or next((c for c in numeric if c != STAFF), numeric[0] if numeric else None)
     if x is None:
@@ -172,6 +249,9 @@ def make_figure(
 def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
     if kind not in KINDS:
         raise ResultsError(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}")
+    results, chosen = _select(results, kind, opts)
+    if kind in DAILY:
+        _need_daily(results, kind)
     swept = _swept(results) if results.kind == "sweep" else []
     others = [c for c in swept if c != STAFF]
     # series of the staffing figures: the one other swept column, else the policy
@@ -184,9 +264,13 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
     if kind in plots_org.KINDS:
         return _organisation(results, kind, opts)
     if kind == "backlog":
-        return plots.backlog(results.daily, by_group=opts.by_group)
+        try:
+            return plots.backlog(results.daily, by_group=opts.by_group, highlight=chosen)
+        except ValueError as e:
+            raise ResultsError(f"{results.folder}: {e}") from None
     if kind == "scorecard":
-        return plots.scorecard(results.daily, target=opts.target if opts.target else 0.9)
+        target = opts.target if opts.target else 0.9
+        return plots.scorecard(results.daily, target=target, highlight=chosen)
     if kind in ("overview", "steering"):
         if results.kind != "run":
             raise ResultsError(
@@ -211,7 +295,12 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
             raise ResultsError(f"{results.folder}: {e}") from None
     if kind in ("frontier", "staffing"):
         _need_staffing(results, kind)
-        metric = opts.metric or "followup_backlog_mean"
+        advised = staffing_answer(results)
+        first = _first_target(results) if advised else None
+        metric = opts.metric or (first[0] if first else "followup_backlog_mean")
+        target = opts.target
+        if target is None and first and first[0] == metric:
+            target = first[1]
         if kind == "staffing" and metric not in set(summary["metric"]):
             raise ResultsError(
                 f"--metric: {metric!r} is not in {results.folder}/summary.csv"
@@ -220,7 +309,8 @@ def _make_figure(results: Results, kind: str, opts: FigureOptions) -> Figure:
         try:
             if kind == "frontier":
                 return plots.frontier(summary, policy, STAFF)
-            return plots.staffing(summary, metric, opts.target, policy, STAFF)
+            answer, rule = advised if advised else (None, None)
+            return plots.staffing(summary, metric, target, policy, STAFF, answer=answer, rule=rule)
         except ValueError as e:
             raise ResultsError(f"{results.folder}: --kind {kind}: {e}") from None
     # heatmap

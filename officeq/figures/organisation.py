@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from officeq.config.loading import apply_overrides
 from officeq.experiments.spec import CONFIG_KEY, column_name
 from officeq.figures.common import (
+    legend_outside,
     new_figure,
     replications_note,
     scenario_order,
@@ -214,7 +215,7 @@ def spread(runs: pd.DataFrame, staff: pd.Series) -> Figure:
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(left=0)
     ax.set_xlabel("overdue follow-up users per caseworker (mean over measured days)")
-    ax.legend(loc="best", fontsize=8)
+    legend_outside(ax, fontsize=8)
     head = "Follow-up backlog per caseworker: the office average against the largest own backlog"
     if ratios:
         lo, hi = min(ratios), max(ratios)
@@ -302,7 +303,7 @@ def gaps(summary: pd.DataFrame, group: str = DEFAULT_GROUP) -> Figure:
     ax.set_yticks(pos, [labels[n] for n in names])
     ax.set_xlabel("days between follow-up sessions (mean)")
     ax.set_xlim(0, 1.25 * top)
-    ax.legend(loc="lower right", fontsize=8)
+    legend_outside(ax, fontsize=8)
     who = "all users" if group == ALL_USERS else f"{group.replace('_', ' ')} users"
     n = summary[(summary["metric"] == away) & summary["scenario"].isin(names)]["n"]
     runs = f"{n.min():g}" if n.min() == n.max() else f"{n.min():g}–{n.max():g}"
