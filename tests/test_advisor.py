@@ -148,7 +148,7 @@ def test_staff_command_json_and_errors(tmp_path: Path) -> None:
     answer = json.loads(result.output[result.output.index("{") :])
     assert not (tmp_path / "staff" / "daily.parquet").exists()
     spec = yaml.safe_load((tmp_path / "staff" / "spec.resolved.yaml").read_text())
-    assert spec["answer"] == {k: v["caseworkers"] for k, v in answer.items()}
+    assert spec["advisor"]["answer"] == {k: v["caseworkers"] for k, v in answer.items()}
     png = tmp_path / "staffing.png"
     drawn = cli.invoke(
         main, ["plot", str(tmp_path / "staff"), "--kind", "staffing", "--out", str(png)]

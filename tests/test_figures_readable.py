@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from officeq.cli import main
 from officeq.experiments.folders import ResultsError, load_results
+from officeq.experiments.labels import scenario_name
 from officeq.experiments.output import write_staffing, write_sweep
 from officeq.experiments.results import summarise
 from officeq.figures.kinds import FigureOptions, make_figure, report_figures
@@ -52,7 +53,7 @@ def _tables(warmup: int = WARMUP, seed: int = 1) -> tuple[pd.DataFrame, pd.DataF
     for sid, (c, p) in enumerate(itertools.product(STAFF, POLICIES)):
         ctx = {
             "scenario_id": sid,
-            "scenario": f"staff.caseworkers={c}, policy.name={p}",
+            "scenario": scenario_name("", [("staff.caseworkers", c), ("policy.name", p)]),
             "staff_caseworkers": c,
             "policy_name": p,
         }
@@ -117,8 +118,12 @@ def staffing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec = _spec(
         name="staffing advisor",
         targets=["followup_backlog_mean<=110"],
-        confidence=0.95,
-        answer={"deadline_first": 27, "needs_based": None},
+        advisor={
+            "answer": {"deadline_first": 27, "needs_based": None},
+            "confidence": 0.95,
+            "range": [18, 28],
+            "runs": {"deadline_first": 60, "needs_based": 60},
+        },
     )
     write_staffing(out, runs, summarise(runs, CONTEXT), spec)
     return out
@@ -209,15 +214,15 @@ def test_highlight_colours_the_chosen_and_greys_the_rest(sweep: Path) -> None:
     (ax,) = panels(fig)
     chosen = coloured(ax)
     assert {ln.get_gid() for ln in chosen} == {
-        "staff.caseworkers=20, policy.name=needs_based",
-        "staff.caseworkers=24, policy.name=needs_based",
+        "20 caseworkers, needs-based",
+        "24 caseworkers, needs-based",
     }
     assert greyed(ax) == 18
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == [
         "other scenarios",
-        "20 caseworkers, needs_based",
-        "24 caseworkers, needs_based",
+        "20 caseworkers, needs-based",
+        "24 caseworkers, needs-based",
     ]
     check_readable(fig)
     fig = drawn(make_figure(load_results(sweep), "scorecard", opts))

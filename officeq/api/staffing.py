@@ -79,12 +79,10 @@ class StaffingAnswer:
             "name": "staffing advisor",
             "grid": {"staff.caseworkers": [], "policy.name": []},
             "targets": [str(t) for t in self.targets],
-            # the advisor's rule and answer, for figures (officeq plot --kind staffing)
-            "confidence": self.confidence,
-            "answer": dict(self.caseworkers),
             "base_config": self.config.model_dump(mode="json"),
+            # the advisor's rule, answer and cost: figures and the report read them
             "advisor": {
-                "answer": self.caseworkers,
+                "answer": dict(self.caseworkers),
                 "confidence": self.confidence,
                 "range": list(self.range),
                 "seed": self.seed,

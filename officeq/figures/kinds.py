@@ -51,11 +51,12 @@ def staffing_answer(results: Results) -> tuple[dict[str, int | None], str] | Non
     """The advisor's answer per policy and its rule, when ``results`` come from
     ``officeq staff --out`` (its ``spec.resolved.yaml`` holds them), else None."""
     spec = results.spec or {}
-    answer = spec.get("answer")
+    advisor = spec.get("advisor") or {}
+    answer = advisor.get("answer")
     if not isinstance(answer, dict):
         return None
     targets = ", ".join(map(str, spec.get("targets") or [])) or "every target"
-    level = spec.get("confidence")
+    level = advisor.get("confidence")
     bound = f" at {level:.0%} one-sided bounds" if isinstance(level, int | float) else ""
     return answer, f"{targets}{bound}"
 
