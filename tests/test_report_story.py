@@ -242,3 +242,14 @@ def test_report_prints_to_pdf_and_leaves_no_browser_behind(small: Path, tmp_path
     left = subprocess.run(["pgrep", "-f", "officeq-chromium-"], capture_output=True, text=True)
     assert left.stdout.strip() == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.pdf"]
+
+
+def test_assumptions_follow_extends_and_drop_what_a_file_sets_again() -> None:
+    from officeq.config.assumptions import marked_file
+
+    pooled = ROOT / "configs" / "variants" / "pooled.yaml"
+    base = dict(marked_file(BASELINE))
+    found = dict(marked_file(pooled))
+    # pooled.yaml sets the overtime rule again (unmarked): no longer an assumption of it
+    assert "staff.overtime.start_rule" in base and "staff.overtime.start_rule" not in found
+    assert "staff.admin_share" in found  # inherited from the baseline, untouched

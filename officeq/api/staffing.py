@@ -201,8 +201,7 @@ def staff(
     if source_file is not None:
         from officeq.config.assumptions import assumptions
 
-        text = Path(source_file).read_text(encoding="utf-8", errors="replace")
-        marked = tuple(assumptions(text, cfg.model_dump(mode="json")))
+        marked = tuple(assumptions(source_file, cfg.model_dump(mode="json")))
     return StaffingAnswer(
         parsed, confidence, advice, analytic, cfg, (lo, hi), marked, seed, max_replications
     )

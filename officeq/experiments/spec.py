@@ -162,8 +162,7 @@ def load_spec(path: str | Path | Mapping[str, Any], replications: int | None = N
         variant_bases[variant] = (str(other_path), read_config(other_path))
     exp = expand(spec, read_config(base_path), source, str(base_path), replications, variant_bases)
     # after the fingerprint: the marks are comments, they change no number
-    text = base_path.read_text(encoding="utf-8", errors="replace")
-    exp.resolved["assumptions"] = assumptions(text, exp.resolved["base_config"])
+    exp.resolved["assumptions"] = assumptions(base_path, exp.resolved["base_config"])
     return exp
 
 

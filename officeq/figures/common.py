@@ -285,6 +285,14 @@ def series_by(summary: pd.DataFrame, metrics: list[str], policy_col: str | None,
     return out
 
 
+def series_words(column: str | None, value: Any) -> str:
+    """A series' legend entry in words: ``needs_based`` → ``needs-based``."""
+    from officeq.experiments.labels import WORDS
+
+    text = str(value)
+    return WORDS.get(text, text.replace("_", " ")) if column else text
+
+
 def metric_higher_is_better(metric: str) -> bool:
     return "rate" in metric or "share" in metric
 

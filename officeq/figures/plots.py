@@ -26,6 +26,7 @@ from officeq.figures.common import (
     scenario_palette,
     scenario_styles,
     series_by,
+    series_words,
     styled,
     swept_columns,
 )
@@ -77,7 +78,7 @@ def frontier(
         yerr = [y - 100 * s[f"{SLA}_low"].clip(0), (100 * s[f"{SLA}_high"]).clip(0, 100) - y]
         st = styles[name]
         ax.errorbar(x, y, yerr=yerr, xerr=xerr, fmt="none", ecolor=st["color"], alpha=0.5)
-        ax.plot(x, y, label=name, ms=7, **st, gid=name)
+        ax.plot(x, y, label=series_words(policy_col, name), ms=7, **st, gid=name)
         names = [f"{plain(n)}" for n in s[staff_col]]
         own = list(zip(x, y, names, [st["color"]] * len(s), strict=True))
         # the ends of each line first: they say where the staffing range starts and stops
@@ -143,7 +144,7 @@ def staffing(
     meets: dict[str, Any] = {}
     for i, (name, s) in enumerate(series.items()):
         st, x = styles[name], s[staff_col]
-        ax.plot(x, scale * s[metric], label=name, **st, gid=name)
+        ax.plot(x, scale * s[metric], label=series_words(policy_col, name), **st, gid=name)
         cap = 100.0 if scale == 100 else None
         lo, hi = ((scale * s[f"{metric}_{e}"]).clip(0, cap) for e in ("low", "high"))
         ax.fill_between(x, lo, hi, color=st["color"], alpha=0.2, lw=0)
