@@ -29,6 +29,18 @@ def invoke(*args: object) -> Result:
     return runner().invoke(main, [str(a) for a in args])
 
 
+def one_line_error(result: Result, *names: str) -> str:
+    """Assert ``result`` is one line on stderr naming each of ``names``, exit 2, no
+    traceback; return the line."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for name in names:
+        assert name in lines[0], (name, lines[0])
+    return lines[0]
+
+
 def run_commands(cmds: list[list[str]], logs: Path, timeout: float = 300) -> None:
     """Run ``python -m officeq CMD`` for every command at once (logs in ``logs``) and
     assert each succeeded."""

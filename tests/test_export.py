@@ -10,7 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, one_line_error
 
 import officeq
 from officeq.experiments.compare import metric_table
@@ -38,15 +38,6 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     r = invoke("sweep", spec, "--workers", 1, "--out", tmp / "sweep")
     assert r.exit_code == 0, r.output
     return {"run": tmp / "run", "sweep": tmp / "sweep", "tmp": tmp}
-
-
-def one_line_error(result, *names: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-    return lines[0]
 
 
 def sheet_frame(ws) -> tuple[list[str], pd.DataFrame]:  # type: ignore[no-untyped-def]

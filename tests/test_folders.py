@@ -20,8 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from cli_helpers import invoke
-from click.testing import Result
+from cli_helpers import invoke, one_line_error
 
 import officeq
 from officeq.experiments.folders import ResultsError, load_results
@@ -31,16 +30,6 @@ from officeq.measure.manifest import sha256
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
 SHORT = ("--days", "20", "--warmup-days", "5")
-
-
-def one_line_error(result: Result, *names: str) -> str:
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-    return lines[0]
 
 
 def write_spec(folder: Path, reps: int = 2) -> Path:

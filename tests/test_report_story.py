@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_helpers import invoke, one_line_error
 
-from officeq.cli import main
 from officeq.config.assumptions import marked
 from officeq.experiments.folders import Results
 from officeq.experiments.labels import phrase, scenario_name
@@ -25,10 +24,6 @@ from officeq.figures.story import story
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
 GROUPS = ("standard", "situational", "specially_adapted", "permanently_adapted")
-
-
-def cli(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 # --- plain names -------------------------------------------------------------
@@ -76,10 +71,7 @@ def test_bad_labels_name_the_spec_field(tmp_path: Path, labels: str, words: str)
         f"base: {BASELINE}\nreplications: 1\nhorizon_days: 10\nwarmup_days: 0\n"
         f"grid:\n  staff.caseworkers: [14, 17]\nlabels:\n{labels}"
     )
-    result = cli("sweep", spec, "--out", tmp_path / "out")
-    assert result.exit_code == 2
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and str(spec) in lines[0] and words in lines[0], lines
+    one_line_error(invoke("sweep", spec, "--out", tmp_path / "out"), str(spec), words)
     assert not (tmp_path / "out").exists()
 
 
@@ -173,7 +165,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "warmup_days: 5\ngrid:\n  staff.caseworkers: [15, 17]\n"
         "targets: ['inquiry_sla_hit_rate>=0.5']\n"
     )
-    assert cli("sweep", spec, "--workers", "1", "--out", d / "out").exit_code == 0
+    assert invoke("sweep", spec, "--workers", "1", "--out", d / "out").exit_code == 0
     return d / "out"
 
 
@@ -183,7 +175,7 @@ def _pre_blocks(page: str) -> list[str]:
 
 def test_the_report_alone_reproduces_the_numbers(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    assert cli("report", small, "--out", out).exit_code == 0
+    assert invoke("report", small, "--out", out).exit_code == 0
     page = out.read_text()
     assert "Small staffing" in page  # the title in words, not the file name
     blocks = _pre_blocks(page)
@@ -193,7 +185,7 @@ def test_the_report_alone_reproduces_the_numbers(small: Path, tmp_path: Path) ->
     (tmp_path / "spec.yaml").write_text(spec_text)
     (tmp_path / "office.yaml").write_text(config_text)
     again = tmp_path / "again"
-    result = cli("sweep", tmp_path / "spec.yaml", "--workers", "1", "--out", again)
+    result = invoke("sweep", tmp_path / "spec.yaml", "--workers", "1", "--out", again)
     assert result.exit_code == 0, result.output
     first = pd.read_parquet(small / "runs.parquet")
     second = pd.read_parquet(again / "runs.parquet")
@@ -212,16 +204,14 @@ def test_assumptions_are_the_fields_marked_A_in_the_config() -> None:
 
 def test_report_target_that_cannot_be_read_is_one_line(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = cli("report", small, "--target", "hit_rate>=0.9", "--out", out)
-    assert result.exit_code == 2
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "--target" in lines[0] and "hit_rate" in lines[0]
+    result = invoke("report", small, "--target", "hit_rate>=0.9", "--out", out)
+    one_line_error(result, "--target", "hit_rate")
     assert not out.exists()
 
 
 def test_spec_targets_make_the_headline(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    assert cli("report", small, "--out", out).exit_code == 0
+    assert invoke("report", small, "--out", out).exit_code == 0
     headline = re.search(r'class="headline">(.*?)</p>', out.read_text(), re.S).group(1)
     assert "48-hour hit rate at least 50%" in html.unescape(headline)
 
@@ -234,7 +224,7 @@ def test_report_prints_to_pdf_and_leaves_no_browser_behind(small: Path, tmp_path
     import subprocess
 
     out = tmp_path / "r.html"
-    result = cli("report", small, "--out", out, "--pdf")
+    result = invoke("report", small, "--out", out, "--pdf")
     assert result.exit_code == 0, result.output
     pdf = out.with_suffix(".pdf").read_bytes()
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, one_line_error
 
 from officeq.config.schema import Config
 from officeq.config.suggest import did_you_mean, field_names
@@ -14,15 +14,6 @@ from officeq.experiments.advisor import parse_target
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "configs" / "baseline.yaml"
-
-
-def one_line(result, *words: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for w in words:
-        assert w in lines[0], (w, lines[0])
-    return lines[0]
 
 
 def test_the_closest_name_or_nothing() -> None:
@@ -49,25 +40,25 @@ def test_field_names_follow_the_schema_into_sections_mappings_and_lists() -> Non
     ],
 )
 def test_a_misspelt_config_field_is_named_with_the_right_one(setting: str, suggestion: str) -> None:
-    line = one_line(invoke("run", BASELINE, "--set", setting), "unknown field")
+    line = one_line_error(invoke("run", BASELINE, "--set", setting), "unknown field")
     assert line.endswith(f"did you mean {suggestion!r}?"), line
 
 
 def test_a_misspelt_field_in_a_config_file(tmp_path: Path) -> None:
     cfg = tmp_path / "c.yaml"
     cfg.write_text(f"extends: {BASELINE}\nstaff:\n  casworkers: 12\n", encoding="utf-8")
-    one_line(invoke("run", cfg), "c.yaml", "staff.casworkers", "did you mean 'caseworkers'?")
+    one_line_error(invoke("run", cfg), "c.yaml", "staff.casworkers", "did you mean 'caseworkers'?")
 
 
 def test_a_misspelt_spec_field(tmp_path: Path) -> None:
     spec = tmp_path / "s.yaml"
     spec.write_text(f"base: {BASELINE}\nreplication: 3\n", encoding="utf-8")
-    one_line(invoke("sweep", spec, "--out", tmp_path / "o"), "did you mean 'replications'?")
+    one_line_error(invoke("sweep", spec, "--out", tmp_path / "o"), "did you mean 'replications'?")
     assert not (tmp_path / "o").exists()
 
 
 def test_a_misspelt_metric_or_kind(tmp_path: Path) -> None:
-    one_line(invoke("plot", tmp_path, "--kind", "frontiers"), "did you mean 'frontier'?")
+    one_line_error(invoke("plot", tmp_path, "--kind", "frontiers"), "did you mean 'frontier'?")
     with pytest.raises(ValueError, match="did you mean 'inquiry_sla_hit_rate'"):
         parse_target("inquiry_sla_hit_rat>=0.9", ["standard"])
     spec = tmp_path / "s.yaml"
@@ -82,4 +73,4 @@ def test_a_misspelt_metric_or_kind(tmp_path: Path) -> None:
         "--out",
         tmp_path / "o",
     )
-    one_line(r, "did you mean 'followup_backlog_mean'?")
+    one_line_error(r, "did you mean 'followup_backlog_mean'?")

@@ -23,13 +23,13 @@ def did_you_mean(word: object, choices: Iterable[object]) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-def _models(annotation: Any) -> list[type[BaseModel]]:
+def models_in(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models an annotation may hold (through Optional, unions, Annotated)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     out: list[type[BaseModel]] = []
     for arg in typing.get_args(annotation):
-        out += _models(arg)
+        out += models_in(arg)
     return out
 
 
@@ -58,7 +58,7 @@ def field_names(model: type[BaseModel], loc: Sequence[object]) -> list[str]:
     for step in loc:
         nxt: list[Any] = []
         for ann in current:
-            for m in _models(ann):
+            for m in models_in(ann):
                 if isinstance(step, str) and step in m.model_fields:
                     nxt.append(m.model_fields[step].annotation)
                 for f in m.model_fields.values():  # a field by its alias
@@ -68,6 +68,6 @@ def field_names(model: type[BaseModel], loc: Sequence[object]) -> list[str]:
         current = nxt
     names: list[str] = []
     for ann in current:
-        for m in _models(ann):
+        for m in models_in(ann):
             names += [f.alias or n for n, f in m.model_fields.items()]
     return list(dict.fromkeys(names))

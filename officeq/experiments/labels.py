@@ -48,7 +48,8 @@ WORDS: dict[str, str] = {
 """Plain words for values that are identifiers."""
 
 
-def _words(value: Any) -> str:
+def words(value: Any) -> str:
+    """A single value in words: identifiers as :data:`WORDS` or with spaces."""
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float) and value.is_integer():
@@ -63,11 +64,11 @@ def _words(value: Any) -> str:
 def _generic(path: str, value: Any) -> str:
     """``work.followup.caseload`` = 1200 → ``caseload 1200``; a named value stands alone."""
     if isinstance(value, str):
-        return _words(value)
+        return words(value)
     last = path.split(".")[-1]
     if last == "name":
         last = path.split(".")[-2] if "." in path else last
-    return f"{last.replace('_', ' ')} {_words(value)}"
+    return f"{last.replace('_', ' ')} {words(value)}"
 
 
 def phrase(path: str, value: Any, labels: Mapping[str, Any] | None = None) -> str:
@@ -86,7 +87,7 @@ def phrase(path: str, value: Any, labels: Mapping[str, Any] | None = None) -> st
         except (ValueError, TypeError):
             pass
     if isinstance(own, str):
-        return own.format(_words(value))
+        return own.format(words(value))
     return _generic(path, value)
 
 

@@ -287,10 +287,9 @@ def series_by(summary: pd.DataFrame, metrics: list[str], policy_col: str | None,
 
 def series_words(column: str | None, value: Any) -> str:
     """A series' legend entry in words: ``needs_based`` → ``needs-based``."""
-    from officeq.experiments.labels import WORDS
+    from officeq.experiments.labels import words
 
-    text = str(value)
-    return WORDS.get(text, text.replace("_", " ")) if column else text
+    return words(str(value)) if column else str(value)
 
 
 def metric_higher_is_better(metric: str) -> bool:

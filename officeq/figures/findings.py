@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from officeq.experiments.advisor import Level, TargetSpec, parse_target
-from officeq.experiments.labels import phrase
 from officeq.validation.stats import t_interval
 
 STAFF = "staff_caseworkers"
@@ -100,7 +99,7 @@ def change_words(e: Effect) -> str:
     return f"{words} {verb} by {amount(e.metric, e.difference)} ({ci})"
 
 
-def _values(runs: pd.DataFrame, column: str, grid: dict[str, list[Any]]) -> list[Any]:
+def values_of(runs: pd.DataFrame, column: str, grid: dict[str, list[Any]]) -> list[Any]:
     """A swept column's values in spec order (the grid's, else as they first appear)."""
     present = list(dict.fromkeys(runs[column].dropna()))
     for path, values in grid.items():
@@ -110,7 +109,7 @@ def _values(runs: pd.DataFrame, column: str, grid: dict[str, list[Any]]) -> list
     return present
 
 
-def _path(column: str, grid: dict[str, list[Any]]) -> str:
+def path_of(column: str, grid: dict[str, list[Any]]) -> str:
     for path in grid:
         if path.replace(".", "_") == column:
             return path
@@ -144,7 +143,7 @@ def effect(
             else (f"averaged over {combos} {names}")
         )
     return Effect(
-        column, _path(column, grid), start, end, metric, ci.mean, ci.low, ci.high, ci.n, over
+        column, path_of(column, grid), start, end, metric, ci.mean, ci.low, ci.high, ci.n, over
     )
 
 
@@ -154,10 +153,6 @@ def _over_words(column: str) -> str:
         "policy_name": "policies",
         "variant": "named scenarios",
     }.get(column, column.replace("_", " ") + " values")
-
-
-def value_words(path: str, value: Any, labels: dict[str, Any]) -> str:
-    return phrase(path, value, labels)
 
 
 def parse_targets(texts: Sequence[str], groups: Sequence[str]) -> list[TargetSpec]:
@@ -196,7 +191,7 @@ def headline_effects(
     numbers, the first value against each other one for names."""
     out = []
     for c in columns:
-        values = _values(runs, c, grid)
+        values = values_of(runs, c, grid)
         if len(values) < 2:
             continue
         others = [o for o in columns if o != c]

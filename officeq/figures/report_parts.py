@@ -12,7 +12,8 @@ import pandas as pd
 import yaml
 
 from officeq.experiments.folders import Results
-from officeq.figures.findings import Effect, amount, level_text, value_words
+from officeq.experiments.labels import phrase
+from officeq.figures.findings import Effect, amount, level_text
 
 TABLE_METRICS = (
     ("inquiry_sla_hit_rate", "48-hour hit rate"),
@@ -69,7 +70,7 @@ def effects_table(effects: Sequence[Effect], labels: dict[str, Any]) -> str:
         return ""
     body = []
     for e in effects:
-        what = f"{value_words(e.path, e.end, labels)} vs {value_words(e.path, e.start, labels)}"
+        what = f"{phrase(e.path, e.end, labels)} vs {phrase(e.path, e.start, labels)}"
         ci = f"{amount(e.metric, e.low, True)} to {amount(e.metric, e.high, True)}"
         body.append(
             f"<tr><td>{esc(what)}</td><td>{esc(_metric_name(e.metric))}</td>"
@@ -197,7 +198,7 @@ def advisor_section(results: Results, targets: Sequence[Any]) -> str:
         answer = (adv.get("answer") or {}).get(policy)
         mark = " ★" if answer is not None and int(c) == int(answer) else ""
         body.append(
-            f"<tr><td>{esc(value_words('policy.name', policy, {}))}</td><td>{int(c)}{mark}</td>"
+            f"<tr><td>{esc(phrase('policy.name', policy, {}))}</td><td>{int(c)}{mark}</td>"
             f"<td>{len(rows)}</td>{''.join(cells)}<td>{verdict}</td></tr>"
         )
     return (

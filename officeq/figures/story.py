@@ -17,6 +17,7 @@ import pandas as pd
 
 from officeq.experiments.advisor import TargetSpec
 from officeq.experiments.folders import Results
+from officeq.experiments.labels import phrase
 from officeq.figures.common import swept_columns
 from officeq.figures.findings import (
     STAFF,
@@ -26,10 +27,11 @@ from officeq.figures.findings import (
     fewest_meeting,
     headline_effects,
     level_text,
+    path_of,
     plural,
     spread_by_staff,
     target_words,
-    value_words,
+    values_of,
 )
 
 
@@ -69,7 +71,7 @@ def story(results: Results, targets: Sequence[TargetSpec] = ()) -> Story:
     levers = sorted((g for g in effects if g[0].column != STAFF), key=_weight, reverse=True)
     lines = [_effect_line(group, labels) for group in [*staffing, *levers]]
     if targets and STAFF in columns:
-        head = _staffing_answer(runs, columns, targets, labels)
+        head = _staffing_answer(runs, columns, targets, labels, grid)
     elif lines:
         head = lines.pop(0)
     else:
@@ -92,7 +94,7 @@ def _weight(group: list[Effect]) -> tuple[int, float]:
 
 def _effect_line(group: list[Effect], labels: dict[str, Any]) -> str:
     e = group[0]
-    start, end = value_words(e.path, e.start, labels), value_words(e.path, e.end, labels)
+    start, end = phrase(e.path, e.start, labels), phrase(e.path, e.end, labels)
     if e.column == STAFF:
         start = str(e.start)  # "from 13 to 21 caseworkers"
     lead = f"going from {start} to {end}" if e.column == STAFF else f"with {end} instead of {start}"
@@ -102,7 +104,11 @@ def _effect_line(group: list[Effect], labels: dict[str, Any]) -> str:
 
 
 def _staffing_answer(
-    runs: pd.DataFrame, columns: list[str], targets: Sequence[TargetSpec], labels: dict
+    runs: pd.DataFrame,
+    columns: list[str],
+    targets: Sequence[TargetSpec],
+    labels: dict,
+    grid: dict[str, list[Any]],
 ) -> str:
     """The fewest caseworkers meeting every target, per value of the other swept columns;
     where none does, how far the best level swept falls short."""
@@ -113,7 +119,7 @@ def _staffing_answer(
     for key in keys:
         where = dict(zip(others, key, strict=True))
         c, levels = fewest_meeting(runs, targets, where)
-        who = ", ".join(value_words(_p(k), v, labels) for k, v in where.items())
+        who = ", ".join(phrase(path_of(k, grid), v, labels) for k, v in where.items())
         answers.setdefault(c, []).append(who)
         if c is None and levels:
             short.setdefault(_shortfall(runs, where, levels[-1], targets), []).append(who)
@@ -152,23 +158,15 @@ def _shortfall(
     return _join(misses)
 
 
-def _p(column: str) -> str:
-    return {"staff_caseworkers": "staff.caseworkers", "policy_name": "policy.name"}.get(
-        column, column
-    )
-
-
 def _spread(runs: pd.DataFrame, columns: list[str], grid: dict, labels: dict) -> str | None:
     """Where a named lever's effect on the backlog is largest and smallest."""
     named = [c for c in columns if c != STAFF]
     if STAFF not in columns or not named:
         return None
     col = named[0]
-    values = list(dict.fromkeys(runs[col]))
-    path = next((p for p in grid if p.replace(".", "_") == col), col)
-    if len(values) < 2 or "followup_backlog_mean" not in runs.columns:
+    path, ordered = path_of(col, grid), values_of(runs, col, grid)
+    if len(ordered) < 2 or "followup_backlog_mean" not in runs.columns:
         return None
-    ordered = [v for v in grid.get(path, values) if v in values] or values
     pair = spread_by_staff(runs, col, ordered[0], ordered[1], "followup_backlog_mean", grid)
     if pair is None:
         return None
@@ -177,8 +175,8 @@ def _spread(runs: pd.DataFrame, columns: list[str], grid: dict, labels: dict) ->
         return None
     lo_n, hi_n = runs[STAFF].min(), runs[STAFF].max()
     return _sentence(
-        f"with {value_words(path, ordered[1], labels)} instead of "
-        f"{value_words(path, ordered[0], labels)}, at {lo_n} caseworkers "
+        f"with {phrase(path, ordered[1], labels)} instead of "
+        f"{phrase(path, ordered[0], labels)}, at {lo_n} caseworkers "
         f"{change_words(low)}; at {hi_n}, {change_words(high)}"
     )
 
@@ -229,7 +227,7 @@ def _advisor_story(results: Results, targets: Sequence[TargetSpec]) -> Story:
     lo, hi = (adv.get("range") or [None, None])[:2]
     by_answer: dict[int | None, list[str]] = {}
     for policy, c in answers.items():
-        by_answer.setdefault(c, []).append(value_words("policy.name", policy, {}))
+        by_answer.setdefault(c, []).append(phrase("policy.name", policy, {}))
     parts = [
         f"{c} caseworkers under {_join(words)}"
         if c is not None
