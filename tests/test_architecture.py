@@ -1,7 +1,7 @@
 """The layout's rules: rooms by role, one-way flow, no import circles, small modules.
 
 The rooms, in the order data flows: config -> model -> measure -> data ->
-validation -> experiments -> figures -> api -> cli. A module may import its own room and
+validation -> experiments -> figures -> api -> app -> cli. A module may import its own room and
 the rooms before it, never one after (function-level imports included). The
 model and the ``--help`` path import none of the heavy libraries.
 """
@@ -25,9 +25,20 @@ ROOMS = (
     "experiments",
     "figures",
     "api",
+    "app",
     "cli",
 )
-HEAVY = ("pandas", "matplotlib", "seaborn", "pyarrow", "dask", "distributed", "scipy.stats")
+HEAVY = (
+    "pandas",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "dask",
+    "distributed",
+    "scipy.stats",
+    "shiny",
+    "uvicorn",
+)
 MAX_LINES = 400
 
 

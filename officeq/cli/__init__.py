@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from officeq import __version__
-from officeq.cli import calibrate, experiments, export, forecast, results, run, staff
+from officeq.cli import app, calibrate, experiments, export, forecast, results, run, staff
 from officeq.cli.common import fail
 
 _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
@@ -58,6 +58,7 @@ for _command in (
     results.table_cmd,
     results.plot_cmd,
     results.report_cmd,
+    app.app_cmd,
     export.export_cmd,
     forecast.forecast_cmd,
     calibrate.calibrate_cmd,

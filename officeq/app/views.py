@@ -1,0 +1,110 @@
+"""What the page shows of a results folder: plain-named tables and the figures.
+
+Pure functions of the tables ``officeq sweep`` writes (pandas in, HTML text
+or matplotlib figures out), so the page shows the same numbers, formatted
+the way the report formats them. Each number's cell carries the unrounded
+value in ``data-value`` for anyone (and the browser tests) to check.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from officeq.figures.findings import level_text
+from officeq.figures.report_parts import TABLE_METRICS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from officeq.experiments.folders import Results
+
+HEADLINE = ("inquiry_sla_hit_rate", "followup_backlog_mean")
+"""The two numbers the page leads with: the 48-hour SLA against the follow-up backlog."""
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _value_cell(metric: str, row: pd.Series | None, tag: str = "td") -> str:
+    import pandas as pd
+
+    if row is None or pd.isna(row["mean"]):
+        return f"<{tag}>–</{tag}>"
+    value = level_text(metric, float(row["mean"]))
+    ci = ""
+    if row["n"] >= 2 and not pd.isna(row["ci_low"]):
+        low, high = level_text(metric, row["ci_low"]), level_text(metric, row["ci_high"])
+        ci = f'<div class="ci">95% CI {low} to {high}</div>'
+    return (
+        f'<{tag} class="metric" data-metric="{metric}" data-value="{float(row["mean"])!r}">'
+        f'<span class="value">{value}</span>{ci}</{tag}>'
+    )
+
+
+def rows_of(summary: pd.DataFrame, scenario_id: int = 0) -> dict[str, pd.Series]:
+    """Metric → its summary row, for one scenario."""
+    s = summary[summary["scenario_id"] == scenario_id]
+    return {str(r["metric"]): r for _, r in s.iterrows()}
+
+
+def summary_html(summary: pd.DataFrame, scenario_id: int = 0) -> str:
+    """The headline metrics of one scenario, each with its 95% interval, as an HTML table."""
+    rows = rows_of(summary, scenario_id)
+    body = "".join(
+        f"<tr><th scope=row>{_esc(label)}</th>{_value_cell(m, rows[m])}</tr>"
+        for m, label in TABLE_METRICS
+        if m in rows
+    )
+    n = int(max((r["n"] for r in rows.values()), default=0))
+    return (
+        f'<table class="table table-sm summary" data-replications="{n}">'
+        f"<thead><tr><th>metric</th><th>mean over {n} replications</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def groups_html(summary: pd.DataFrame, groups: Sequence[str], scenario_id: int = 0) -> str:
+    """Who waits: per need group, the mean overdue users and the days they are overdue."""
+    rows = rows_of(summary, scenario_id)
+    body = []
+    for g in groups:
+        backlog, days = f"followup_backlog_mean_{g}", f"followup_overdue_days_mean_{g}"
+        body.append(
+            f"<tr><th scope=row>{_esc(g.replace('_', ' '))}</th>"
+            f"{_value_cell(backlog, rows.get(backlog))}{_value_cell(days, rows.get(days))}</tr>"
+        )
+    return (
+        '<table class="table table-sm groups"><thead><tr><th>need group (innsatsgruppe)</th>'
+        "<th>users overdue, mean</th><th>days overdue, mean</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def scorecard_table(results: Results) -> pd.DataFrame:
+    """The monthly scorecard: per month, the mean over replications of each measure."""
+    import pandas as pd
+
+    monthly = results.monthly
+    if monthly is None or monthly.empty:
+        return pd.DataFrame()
+    skip = {"scenario_id", "scenario", "replication", "seed"}
+    numbers = [c for c in monthly.columns if c not in skip and c != "month"]
+    numeric = [c for c in numbers if pd.api.types.is_numeric_dtype(monthly[c])]
+    table = monthly.groupby("month", sort=True)[numeric].mean().reset_index()
+    return table.round(3)
+
+
+def groups_of(results: Results) -> list[str]:
+    """The config's need groups, in order."""
+    cfg = results.config or (results.spec or {}).get("base_config") or {}
+    return list(((cfg.get("work") or {}).get("followup") or {}).get("groups") or {})
+
+
+def figure(results: Results, kind: str, **options: Any) -> Any:
+    """One of ``officeq plot``'s figures of a results folder."""
+    from officeq.figures.kinds import FigureOptions, make_figure
+
+    return make_figure(results, kind, FigureOptions(**options))
