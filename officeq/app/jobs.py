@@ -13,6 +13,7 @@ processes of a sweep inside it follow it the same way.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import threading
 import time
@@ -131,6 +132,11 @@ def stop_all() -> int:
     return len(live)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one: stop now
+    raise KeyboardInterrupt
+
+
 def _child(
     task: Callable[..., Any],
     kwargs: dict[str, Any],
@@ -140,13 +146,16 @@ def _child(
 ) -> None:
     from officeq.experiments.workers import worker_started
 
-    worker_started(parent_death_signal=True)  # dies with the server; SIGTERM stops it at once
+    worker_started(parent_death_signal=True)  # dies with the server, whatever kills it
+    signal.signal(signal.SIGTERM, _interrupt)  # a cancel unwinds: a sweep stops its workers
 
     def progress(d: int, t: int) -> None:
         done.value, total.value = int(d), int(t)
 
     try:
         answer = (True, task(progress=progress, **kwargs))
+    except KeyboardInterrupt:  # cancelled: no answer wanted
+        return
     except Exception as e:
         known = type(e).__module__.startswith("officeq") or isinstance(e, ValueError | OSError)
         if not known:

@@ -184,7 +184,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         o = office()
         return o.error or dump_config(o.config)
 
-    @render.download(filename=lambda: f"{_name(office())}.yaml")
+    @render.download_button(filename=lambda: f"{_name(office())}.yaml")
     def office_download() -> Any:
         o = office()
         yield o.error if o.error else dump_config(o.config)

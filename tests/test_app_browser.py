@@ -1,0 +1,195 @@
+"""``officeq app`` in a real browser: the page's numbers are the engine's, bad input
+is refused in the CLI's words, a run can be cancelled, and the server stops clean.
+
+Each test starts ``officeq app`` on a free port of 127.0.0.1 and drives headless
+Chromium with Selenium; without Chromium, chromedriver, Selenium or Shiny they
+skip and say why.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app_helpers import (
+    ROOT,
+    browser,
+    cmdline,
+    descendants,
+    needs_browser,
+    open_tab,
+    running_app,
+    set_value,
+    settle,
+    wait_for,
+)
+
+pytestmark = needs_browser()
+
+RUN_SECONDS = 240
+
+
+def _cli_error(args: list[str], cwd: Path = ROOT) -> str:
+    """The one line ``officeq`` prints for bad input, without its ``error:`` prefix."""
+    out = subprocess.run(
+        [sys.executable, "-m", "officeq", *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    return lines[0].removeprefix("error: ")
+
+
+def jobs(pid: int) -> list[int]:
+    """The processes below ``pid`` that do work (multiprocessing's resource tracker,
+    a helper that lives as long as the server, left out)."""
+    return [p for p in descendants(pid) if "resource_tracker" not in cmdline(p)]
+
+
+def _cell(driver, metric: str):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f"#run_summary td[data-metric={metric}]")
+
+
+def test_the_pages_numbers_are_the_engines(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from officeq.api import sweep
+    from officeq.config.loading import dump_config, load_config
+    from officeq.figures.findings import level_text
+
+    with running_app(tmp_path / "results") as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            wait_for(d, lambda d: d.find_element(By.ID, "lever_caseworkers").is_displayed())
+            set_value(d, "lever_caseworkers", 15)
+            open_tab(d, "run")
+            set_value(d, "run_replications", 3)
+            set_value(d, "run_seed", 11)
+            settle()
+            d.find_element(By.ID, "run_start").click()
+            wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#run_summary td"), RUN_SECONDS)
+            shown = {
+                m: (_cell(d, m).find_element(By.CLASS_NAME, "value").text, _cell(d, m))
+                for m in ("inquiry_sla_hit_rate", "followup_backlog_mean")
+            }
+            values = {m: float(cell.get_attribute("data-value")) for m, (_, cell) in shown.items()}
+            texts = {m: text for m, (text, _) in shown.items()}
+        finally:
+            d.quit()
+    # the engine, from the same inputs given independently of the page
+    cfg = load_config(ROOT / "configs/baseline.yaml", ["staff.caseworkers=15"])
+    (tmp_path / "office.yaml").write_text(dump_config(cfg), encoding="utf-8")
+    spec = {"name": "check", "base": "office.yaml", "replications": 3, "seed": 11}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    engine = sweep(tmp_path / "spec.yaml", workers=2)
+    for metric in ("inquiry_sla_hit_rate", "followup_backlog_mean"):
+        mean = float(engine.means(metric)["mean"].iloc[0])
+        assert values[metric] == mean
+        assert texts[metric] == level_text(metric, mean)
+
+
+def test_bad_input_gets_the_clis_line_and_runs_nothing(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    bad = tmp_path / "not_a_config.yaml"
+    bad.write_text("staff:\n  caseworkers: 12\n  coffee_breaks: 3\n", encoding="utf-8")
+    expected_upload = _cli_error(["run", bad.name], cwd=tmp_path)
+    expected_rate = _cli_error(
+        ["run", "configs/baseline.yaml", "--set", "work.inquiry.arrivals_per_day=-5"]
+    )
+    results = tmp_path / "results"
+    with running_app(results) as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            wait_for(d, lambda d: d.find_element(By.ID, "lever_inquiries").is_displayed())
+            set_value(d, "lever_inquiries", -5)
+            err = wait_for(d, lambda d: d.find_element(By.ID, "err_inquiries").text)
+            assert err == expected_rate
+            open_tab(d, "run")
+            d.find_element(By.ID, "run_start").click()
+            assert wait_for(d, lambda d: d.find_element(By.ID, "run_status").text) == err
+            open_tab(d, "office")
+            upload = d.find_element(By.CSS_SELECTOR, "#office_upload")
+            upload.send_keys(str(bad))
+            assert wait_for(d, lambda d: d.find_element(By.ID, "err_upload").text) == (
+                expected_upload
+            )
+        finally:
+            d.quit()
+    ran = [p for p in results.iterdir() if p.name != "uploads"] if results.exists() else []
+    assert ran == [], "a run was started from bad input"
+
+
+def test_cancel_stops_a_long_run_and_its_processes(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    with running_app(tmp_path / "results") as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            open_tab(d, "run")
+            set_value(d, "run_replications", 200)
+            settle()
+            d.find_element(By.ID, "run_start").click()
+            wait_for(d, lambda d: "of 200 replications" in d.find_element(By.ID, "run_status").text)
+            assert jobs(app.proc.pid), "the run has no process of its own"
+            d.find_element(By.ID, "run_cancel").click()
+            status = wait_for(
+                d, lambda d: "cancelled" in (t := d.find_element(By.ID, "run_status").text) and t
+            )
+            assert status.startswith("cancelled after")
+            deadline = time.monotonic() + 10
+            while jobs(app.proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert jobs(app.proc.pid) == []
+            assert not d.find_elements(By.CSS_SELECTOR, "#run_summary td")
+        finally:
+            d.quit()
+        assert app.stop(signal.SIGTERM) == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_the_server_mid_run_leaves_no_process(tmp_path: Path, sig: int) -> None:
+    from selenium.webdriver.common.by import By
+
+    with running_app(tmp_path / "results") as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            open_tab(d, "run")
+            set_value(d, "run_replications", 200)
+            settle()
+            d.find_element(By.ID, "run_start").click()
+            wait_for(d, lambda d: "of 200 replications" in d.find_element(By.ID, "run_status").text)
+            working = descendants(app.proc.pid)
+            assert working
+            assert app.stop(sig) == 0
+        finally:
+            d.quit()
+    assert app.lines[-1].startswith("officeq app stopped by"), app.lines
+    assert not any("leaked" in line or "Traceback" in line for line in app.lines), app.lines
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{p}").exists() for p in working) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [p for p in working if Path(f"/proc/{p}").exists()]
+    assert alive == [], f"processes left behind: {alive}"
+
+
+def test_the_page_fetches_nothing_from_the_internet(tmp_path: Path) -> None:
+    with running_app(tmp_path / "results") as app:
+        html = urllib.request.urlopen(app.url, timeout=30).read().decode()
+    assert 'src="http' not in html and "src='http" not in html
+    assert 'href="http' not in html.split("<body", 1)[0]
+    for tab in ("Office", "Run", "Compare", "Staffing", "Forecast", "Download"):
+        assert f">{tab}<" in html
