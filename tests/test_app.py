@@ -89,7 +89,7 @@ def test_a_bad_lever_gets_the_clis_line_and_is_named(lever: str, value: float, p
 
 def test_an_empty_number_is_named() -> None:
     values = initial_values(load_config(BASELINE)) | {"caseworkers": None}
-    with pytest.raises(ConfigError, match="staff.caseworkers: give a number"):
+    with pytest.raises(ConfigError, match=r"staff\.caseworkers: give a number"):
         office_config(BASELINE, values)
 
 
