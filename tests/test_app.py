@@ -203,3 +203,25 @@ def test_results_that_cannot_be_written_are_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     line = cli_error("app", "--no-browser", "--results", str(tmp_path / "file" / "x"))
     assert line.startswith("--results: ")
+
+
+def test_the_summary_so_far_is_the_final_one_once_every_replication_is_in(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+
+    from officeq.api import sweep
+    from officeq.app.partial import finished_runs, summary_so_far
+    from officeq.app.tasks import prepare_run
+    from officeq.experiments.spec import load_spec
+
+    cfg = load_config(ROOT / "configs/validation/mmc.yaml", ["horizon_days=30", "warmup_days=5"])
+    spec = prepare_run(tmp_path, cfg, 3, 5)
+    experiment = load_spec(spec)
+    store = tmp_path / "results" / "store.sqlite"
+    assert finished_runs(store) == [] and summary_so_far(experiment, store) is None
+    final = sweep(spec, out=tmp_path / "results").summary
+    so_far = summary_so_far(experiment, store)
+    assert so_far is not None
+    pd.testing.assert_frame_equal(so_far.reset_index(drop=True), final.reset_index(drop=True))
+    assert [r[1] for r in finished_runs(store)] == [0, 1, 2]

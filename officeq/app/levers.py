@@ -38,12 +38,16 @@ class Lever:
     show_if: tuple[str, str] | None = None
     """(lever id, value): shown only while that lever has that value."""
     help: str = ""
+    group: str = "staff"
+    """staff (staff and demand) or policy (policy and organisation): where the page shows it."""
 
     def shown(self, cfg: Mapping[str, Any]) -> Any:
         """The value the control shows for a resolved config (a dict)."""
         value = get_path(cfg, self.path)
         if self.kind == "percent" and value is not None:
-            return round(100 * float(value), 6)
+            value = round(100 * float(value), 6)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         return value
 
     def stored(self, value: Any) -> Any:
@@ -120,6 +124,7 @@ LEVERS: tuple[Lever, ...] = (
         "What caseworkers do first (policy)",
         "choice",
         choices=POLICY_CHOICES,
+        group="policy",
     ),
     Lever(
         "followup_share",
@@ -130,6 +135,7 @@ LEVERS: tuple[Lever, ...] = (
         100,
         5,
         show_if=("policy", "protected_followup"),
+        group="policy",
     ),
     Lever(
         "slack_margin",
@@ -140,6 +146,7 @@ LEVERS: tuple[Lever, ...] = (
         500,
         1,
         show_if=("policy", "needs_based"),
+        group="policy",
     ),
     Lever(
         "sla_hours",
@@ -149,6 +156,7 @@ LEVERS: tuple[Lever, ...] = (
         1,
         10_000,
         1,
+        group="policy",
     ),
     Lever(
         "sla_clock",
@@ -156,6 +164,7 @@ LEVERS: tuple[Lever, ...] = (
         "The deadline counts",
         "choice",
         choices={"calendar": "clock hours (calendar)", "business": "opening hours (business)"},
+        group="policy",
     ),
     Lever(
         "assignment",
@@ -163,12 +172,14 @@ LEVERS: tuple[Lever, ...] = (
         "Who follows up a user",
         "choice",
         choices={"own": "their own caseworker (egen veileder)", "pooled": "whoever is free"},
+        group="policy",
     ),
     Lever(
         "appointments",
         "work.followup.appointments.enabled",
         "Follow-up meetings are booked ahead",
         "switch",
+        group="policy",
     ),
     Lever(
         "overtime_week",
@@ -179,6 +190,7 @@ LEVERS: tuple[Lever, ...] = (
         168,
         1,
         help="needs the start rule 'finish or defer' in the config",
+        group="policy",
     ),
 )
 """The levers in the order the page shows them."""

@@ -50,8 +50,9 @@ def rows_of(summary: pd.DataFrame, scenario_id: int = 0) -> dict[str, pd.Series]
     return {str(r["metric"]): r for _, r in s.iterrows()}
 
 
-def summary_html(summary: pd.DataFrame, scenario_id: int = 0) -> str:
-    """The headline metrics of one scenario, each with its 95% interval, as an HTML table."""
+def summary_html(summary: pd.DataFrame, scenario_id: int = 0, so_far: bool = False) -> str:
+    """The headline metrics of one scenario, each with its 95% interval, as an HTML table
+    (``so_far``: of a run still going, marked with the class ``so-far``)."""
     rows = rows_of(summary, scenario_id)
     body = "".join(
         f"<tr><th scope=row>{_esc(label)}</th>{_value_cell(m, rows[m])}</tr>"
@@ -60,7 +61,8 @@ def summary_html(summary: pd.DataFrame, scenario_id: int = 0) -> str:
     )
     n = int(max((r["n"] for r in rows.values()), default=0))
     return (
-        f'<table class="table table-sm summary" data-replications="{n}">'
+        f'<table class="table table-sm summary{" so-far" if so_far else ""}" '
+        f'data-replications="{n}">'
         f"<thead><tr><th>metric</th><th>mean over {n} replications</th></tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )

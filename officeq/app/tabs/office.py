@@ -42,13 +42,18 @@ def panel(state: State) -> ui.NavPanel:
     s = state.settings
     start = initial_values(load_config(s.config))
     regimes = {AS_CONFIG: "as in the config", "none": "no targets", **s.regimes}
-    levers = [_control(lever, start[lever.id]) for lever in LEVERS]
-    half = (len(levers) + 1) // 2
+    staff = [_control(lever, start[lever.id]) for lever in LEVERS if lever.group == "staff"]
+    policy = [_control(lever, start[lever.id]) for lever in LEVERS if lever.group == "policy"]
     return ui.nav_panel(
         "Office",
         ui.layout_columns(
             ui.card(
                 ui.card_header("The office"),
+                ui.p(
+                    "Start from a config, change the levers, then press Run on the Run tab. "
+                    "Everything that is not a lever stays as the config has it.",
+                    class_="small",
+                ),
                 ui.input_select(
                     "office_config", "Office config", s.configs, selected=str(s.config.resolve())
                 ),
@@ -65,8 +70,8 @@ def panel(state: State) -> ui.NavPanel:
                 ui.output_ui("office_changes"),
                 ui.download_button("office_download", "Download the office as YAML"),
             ),
-            ui.card(ui.card_header("Staff and demand"), *levers[:half]),
-            ui.card(ui.card_header("Policy and organisation"), *levers[half:]),
+            ui.card(ui.card_header("Staff and demand"), *staff),
+            ui.card(ui.card_header("Policy and organisation"), *policy),
             col_widths=(4, 4, 4),
         ),
         ui.accordion(

@@ -66,11 +66,36 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
     def finished(job: Job) -> None:
         from officeq.experiments.folders import load_results
 
-        meta = job.meta  # type: ignore[attr-defined]
+        meta = dict(job.meta)  # type: ignore[attr-defined]
+        meta.pop("spec")
         results = load_results(meta["folder"] / RESULTS)
         state.outcome.set(Outcome(results=results, **meta))
 
     tick = watch(state.run_job, finished)
+    so_far: dict[str, Any] = {}
+
+    @reactive.calc
+    def partial() -> Any:
+        """The summary of the replications finished so far, while a run goes on."""
+        tick()
+        job = state.run_job()
+        if job is None or job.state != RUNNING:
+            so_far.clear()
+            return None
+        done = job.progress[0]
+        if done < 1:
+            return None
+        if so_far.get("job") is not job:
+            from officeq.experiments.spec import load_spec
+
+            so_far.clear()
+            so_far.update(job=job, experiment=load_spec(job.meta["spec"]), done=-1)
+        if so_far["done"] != done:
+            from officeq.app.partial import summary_so_far
+
+            store = job.meta["folder"] / RESULTS / "store.sqlite"
+            so_far.update(done=done, summary=summary_so_far(so_far["experiment"], store))
+        return so_far.get("summary")
 
     @reactive.effect
     @reactive.event(input.run_start)
@@ -91,6 +116,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             message.set(f"seed: {seed} is not a whole number from 0")
             return
         message.set("")
+        state.outcome.set(None)  # the page shows the run that goes on
         name = (input.run_name() or "").strip() or _auto_name(office)
         folder = job_folder(s.results, name)
         spec = prepare_run(folder, office.config, reps, seed)
@@ -101,7 +127,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             dict(spec=str(spec), out=str(folder / RESULTS), workers=s.workers),
             f"{reps} replications of {name}",
         )
-        job.meta = meta  # type: ignore[attr-defined]
+        job.meta = meta | {"spec": spec}  # type: ignore[attr-defined]
         state.run_job.set(state.start(job))
 
     @reactive.effect
@@ -158,6 +184,17 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
 
     @render.ui
     def run_summary() -> Any:
+        early = partial()
+        if early is not None:
+            done, total = state.run_job().progress
+            return ui.div(
+                ui.p(
+                    f"So far: {done} of {total} replications finished; the intervals narrow "
+                    "as more finish.",
+                    class_="small text-muted oq-so-far",
+                ),
+                ui.HTML(views.summary_html(early, so_far=True)),
+            )
         o = state.outcome()
         return None if o is None else ui.HTML(views.summary_html(o.results.summary))
 
