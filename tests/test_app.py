@@ -225,3 +225,32 @@ def test_the_summary_so_far_is_the_final_one_once_every_replication_is_in(
     assert so_far is not None
     pd.testing.assert_frame_equal(so_far.reset_index(drop=True), final.reset_index(drop=True))
     assert [r[1] for r in finished_runs(store)] == [0, 1, 2]
+
+
+def test_the_pages_tables_hold_the_sweeps_numbers(tmp_path: Path) -> None:
+    import re
+
+    from officeq.api import sweep
+    from officeq.app import views
+    from officeq.app.tasks import prepare_run
+    from officeq.experiments.folders import load_results
+    from officeq.figures.findings import level_text
+
+    cfg = load_config(BASELINE, ["horizon_days=150", "warmup_days=40", "staff.caseworkers=15"])
+    spec = prepare_run(tmp_path, cfg, 2, 3)
+    sweep(spec, out=tmp_path / "results")
+    results = load_results(tmp_path / "results")
+    html = views.summary_html(results.summary)
+    cells = dict(re.findall(r'data-metric="(\w+)" data-value="([^"]+)"', html))
+    means = results.summary.set_index("metric")["mean"]
+    assert cells and all(float(v) == means[m] for m, v in cells.items())
+    hit = means["inquiry_sla_hit_rate"]
+    assert f'<span class="value">{level_text("inquiry_sla_hit_rate", hit)}</span>' in html
+    groups = views.groups_of(results)
+    assert groups == list(cfg.work.followup.groups)
+    assert all(g.replace("_", " ") in views.groups_html(results.summary, groups) for g in groups)
+    table = views.scorecard_table(results)
+    measured = results.monthly[~results.monthly["warmup"].astype(bool)]
+    assert list(table["month"]) == sorted(measured["month"].unique())
+    first = measured[measured["month"] == table["month"].iloc[0]]
+    assert table["inquiries"].iloc[0] == round(first["inquiries_arrived"].mean(), 1)

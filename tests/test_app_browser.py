@@ -195,3 +195,54 @@ def test_the_page_fetches_nothing_from_the_internet(tmp_path: Path) -> None:
     assert 'href="http' not in html.split("<body", 1)[0]
     for tab in ("Office", "Run", "Compare", "Staffing", "Forecast", "Download"):
         assert f">{tab}<" in html
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_every_tab_fits_the_screen_and_every_control_has_a_label(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    with running_app(tmp_path / "results") as app:
+        d = browser(width, height)
+        try:
+            d.get(app.url)
+            wait_for(d, lambda d: d.find_element(By.ID, "lever_caseworkers").is_displayed())
+            for tab in ("office", "run", "compare", "staffing", "forecast", "download"):
+                open_tab(d, tab)
+                settle(0.3)
+                wide = d.execute_script(
+                    "return document.documentElement.scrollWidth - window.innerWidth"
+                )
+                assert wide <= 0, f"{tab}: {wide} px wider than the window"
+                pane = d.find_element(By.CSS_SELECTOR, f".tab-pane[data-value={tab}]")
+                for e in pane.find_elements(By.CSS_SELECTOR, "input, select"):
+                    shown = e.is_displayed() and e.get_attribute("type") not in ("file", "hidden")
+                    if not shown or e.get_attribute("readonly"):  # a file input's name box
+                        continue
+                    eid = e.get_attribute("id")
+                    labels = d.find_elements(By.CSS_SELECTOR, f"label[for='{eid}']")
+                    assert any(lab.text.strip() for lab in labels), f"{tab}: #{eid} has no label"
+        finally:
+            d.quit()
+
+
+def test_the_office_can_be_set_and_run_from_the_keyboard(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    with running_app(tmp_path / "results") as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            wait_for(d, lambda d: d.find_element(By.ID, "lever_caseworkers").is_displayed())
+            box = d.find_element(By.ID, "lever_caseworkers")
+            box.click()
+            box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.TAB)  # 17 -> 15
+            wait_for(
+                d, lambda d: "staff.caseworkers=15" in d.find_element(By.ID, "office_changes").text
+            )
+            focused = d.switch_to.active_element
+            assert focused.get_attribute("id") == "lever_inquiries"  # Tab moves on in order
+        finally:
+            d.quit()

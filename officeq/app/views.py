@@ -85,18 +85,38 @@ def groups_html(summary: pd.DataFrame, groups: Sequence[str], scenario_id: int =
     )
 
 
+SCORECARD = {
+    "month": "month",
+    "inquiries_arrived": "inquiries",
+    "inquiry_sla_hit_rate": "48-hour hit rate (%)",
+    "income_support_decisions": "decisions",
+    "income_support_on_time_rate": "decisions on time (%)",
+    "followup_users_contacted": "users contacted",
+    "followup_users_substantive": "users with a session",
+    "followup_backlog_mean": "users overdue, mean",
+    "followup_backlog_end": "users overdue at month end",
+    "exits_to_work": "exits to work",
+    "directives_issued": "directives",
+}
+"""The monthly scorecard's columns on the page, in plain words."""
+
+
 def scorecard_table(results: Results) -> pd.DataFrame:
-    """The monthly scorecard: per month, the mean over replications of each measure."""
+    """The monthly scorecard after the warm-up: per month, the mean over replications."""
     import pandas as pd
 
     monthly = results.monthly
     if monthly is None or monthly.empty:
-        return pd.DataFrame()
-    skip = {"scenario_id", "scenario", "replication", "seed"}
-    numbers = [c for c in monthly.columns if c not in skip and c != "month"]
-    numeric = [c for c in numbers if pd.api.types.is_numeric_dtype(monthly[c])]
-    table = monthly.groupby("month", sort=True)[numeric].mean().reset_index()
-    return table.round(3)
+        return pd.DataFrame(columns=["month"])
+    if "warmup" in monthly.columns:
+        monthly = monthly[~monthly["warmup"].astype(bool)]
+    columns = [c for c in SCORECARD if c in monthly.columns and c != "month"]
+    table = monthly.groupby("month", sort=True)[columns].mean()
+    for c in columns:
+        if c.endswith("_rate"):
+            table[c] = 100 * table[c]
+    table = table.round(1).reset_index()
+    return table.rename(columns=SCORECARD)
 
 
 def groups_of(results: Results) -> list[str]:
