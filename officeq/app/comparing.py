@@ -82,8 +82,8 @@ def runs_table(kept: Sequence[Any]) -> Comparison:
         method = PAIRED
         why = (
             f"Paired by replication: every kept run used seed {seeds[0]} and the same "
-            f"{len(n)} replications (the same random days), so the intervals of the "
-            "differences are narrow."
+            f"{len(n)} replications (the same random days), so each difference is "
+            "taken replication by replication."
         )
     else:
         method = WELCH
@@ -155,6 +155,8 @@ def difference_words(metric: str, d: float, low: float, high: float) -> str:
     if math.isnan(d):
         return "–"
     text = amount(metric, d, True)
+    if d == low == high == 0:
+        return "the same in every replication (0)"
     if math.isnan(low) or math.isinf(low) or math.isnan(high) or math.isinf(high):
         return f"{text} (no interval)"
     lo = amount(metric, low, True).removesuffix(" points")
@@ -266,6 +268,9 @@ def frontier(c: Comparison, table: pd.DataFrame) -> Figure:
         ax.set_xlabel("users overdue for follow-up, mean")
         ax.set_ylabel("48-hour hit rate (%)")
         ax.margins(0.25)
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        ax.set_xlim(max(x0, 0.0), x1)  # no negative users, no rate above 100%
+        ax.set_ylim(y0, min(y1, 100.5))
         title = "The kept runs: 48-hour hit rate against users overdue for follow-up"
         note = "bars: 95% CI; up and left is better"
         _, skipped = place_labels(ax, points)
