@@ -248,6 +248,7 @@ def frontier(c: Comparison, table: pd.DataFrame) -> Figure:
     @styled
     def draw() -> Figure:
         fig, axes = new_figure(size=(9, 5.5))
+        fig.set_layout_engine("tight")  # Shiny resizes it; a constrained layout would not follow
         ax = axes[0, 0]
         styles = scenario_styles(c.names)
         points = []
