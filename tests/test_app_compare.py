@@ -260,6 +260,7 @@ def test_the_spec_zip_reproduces_the_run(runs: dict[str, Kept], tmp_path: Path) 
 
 def test_file_stems_are_safe() -> None:
     assert downloads.stem("two more, 15 caseworkers") == "two-more-15-caseworkers"
+    assert downloads.stem("økt bemanning") == "økt-bemanning"
     assert downloads.stem("../../etc") == "etc"
     assert downloads.stem("///") == "officeq-run"
 

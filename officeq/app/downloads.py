@@ -35,8 +35,8 @@ does not fit the run (e.g. no need groups) is left out."""
 
 
 def stem(name: str) -> str:
-    """A file name's stem from a run's name: ``two more, 15`` → ``two-more-15``."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.")[:60] or "officeq-run"
+    """A file name's stem from a run's name: ``økt bemanning, 15`` → ``økt-bemanning-15``."""
+    return re.sub(r"[^\w.-]+", "-", name).strip("-.")[:60] or "officeq-run"
 
 
 def _zip(folder: Path, names: list[str] | None = None) -> bytes:
