@@ -45,7 +45,7 @@ def test_untouched_levers_change_nothing() -> None:
     assert sets == [] and page == cfg
 
 
-def test_moved_levers_give_the_office_officeq_run_set_gives() -> None:
+def test_moved_levers_give_the_office_officeq_run_set_gives(tmp_path: Path) -> None:
     cfg = load_config(BASELINE)
     values = initial_values(cfg) | {
         "caseworkers": 14,
@@ -67,6 +67,8 @@ def test_moved_levers_give_the_office_officeq_run_set_gives() -> None:
         "work.followup.appointments.enabled=false",
     ]
     assert dump_config(page) == dump_config(load_config(BASELINE, sets))
+    (tmp_path / "office.yaml").write_text(dump_config(page))  # the page's download
+    assert load_config(tmp_path / "office.yaml") == page
 
 
 @pytest.mark.parametrize(

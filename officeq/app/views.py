@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officeq.figures.findings import level_text
@@ -130,3 +131,21 @@ def figure(results: Results, kind: str, **options: Any) -> Any:
     from officeq.figures.kinds import FigureOptions, make_figure
 
     return make_figure(results, kind, FigureOptions(**options))
+
+
+def figure_file(results: Results, folder: Path, kind: str, **options: Any) -> Path:
+    """The PNG ``officeq plot --kind KIND`` writes, drawn once into ``folder`` (the
+    page shows the file, so it looks exactly as the command's)."""
+    import matplotlib.pyplot as plt
+
+    from officeq.figures.output import write_figure
+
+    name = "-".join([kind, *(f"{k}-{v}" for k, v in sorted(options.items()))]) + ".png"
+    path = folder / name
+    if not path.is_file():
+        fig = figure(results, kind, **options)
+        try:
+            write_figure(fig, path)
+        finally:
+            plt.close(fig)
+    return path

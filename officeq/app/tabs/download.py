@@ -112,26 +112,26 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             ),
         )
 
-    @render.download(filename=named("-tables.zip"))
+    @render.download_button(filename=named("-tables.zip"))
     def dl_csv() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.csv_zip(outcome().folder))
 
-    @render.download(filename=named(".xlsx"))
+    @render.download_button(filename=named(".xlsx"))
     def dl_xlsx() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.xlsx(outcome().folder))
 
-    @render.download(filename=named("-figures.zip"))
+    @render.download_button(filename=named("-figures.zip"))
     def dl_figures() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.figures_zip(outcome().results))
 
-    @render.download(filename=named("-report.html"))
+    @render.download_button(filename=named("-report.html"))
     def dl_report() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.report(outcome().results))
 
-    @render.download(filename=named("-office.yaml"))
+    @render.download_button(filename=named("-office.yaml"))
     def dl_office() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.office_yaml(outcome().folder))
 
-    @render.download(filename=named("-spec.zip"))
+    @render.download_button(filename=named("-spec.zip"))
     def dl_spec() -> Iterator[bytes]:
         return _or_nothing(lambda: downloads.spec_zip(outcome().folder))

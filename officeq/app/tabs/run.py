@@ -43,16 +43,16 @@ def panel(state: State) -> ui.NavPanel:
             ),
             ui.card(
                 ui.card_header("Users overdue for follow-up over the year"),
-                ui.output_plot("run_backlog", height="380px"),
+                ui.output_image("run_backlog", height="auto"),
             ),
             ui.card(
                 ui.card_header("Monthly scorecard"),
-                ui.output_plot("run_scorecard", height="380px"),
+                ui.output_image("run_scorecard", height="auto"),
                 ui.output_data_frame("run_monthly"),
             ),
             ui.card(
                 ui.card_header("Backlog by need group (innsatsgruppe)"),
-                ui.output_plot("run_backlog_groups", height="380px"),
+                ui.output_image("run_backlog_groups", height="auto"),
             ),
         ),
         value="run",
@@ -205,25 +205,29 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             return None
         return ui.HTML(views.groups_html(o.results.summary, views.groups_of(o.results)))
 
-    @render.plot(alt="Users overdue for follow-up per day: mean of the replications and band")
-    def run_backlog() -> Any:
+    def image(kind: str, alt: str, **options: Any) -> Any:
         o = state.outcome()
-        return None if o is None else views.figure(o.results, "backlog")
+        if o is None:
+            return None
+        path = views.figure_file(o.results, o.folder / "figures", kind, **options)
+        return {"src": str(path), "alt": alt, "style": "width: 100%; height: auto;"}
 
-    @render.plot(alt="The monthly scorecard")
+    @render.image(delete_file=False)
+    def run_backlog() -> Any:
+        return image("backlog", "Users overdue for follow-up per day: mean and 95% band")
+
+    @render.image(delete_file=False)
     def run_scorecard() -> Any:
-        o = state.outcome()
-        return None if o is None else views.figure(o.results, "scorecard")
+        return image("scorecard", "The monthly 48-hour hit rate against its target")
 
     @render.data_frame
     def run_monthly() -> Any:
         o = state.outcome()
         return None if o is None else views.scorecard_table(o.results)
 
-    @render.plot(alt="Users overdue per need group")
+    @render.image(delete_file=False)
     def run_backlog_groups() -> Any:
-        o = state.outcome()
-        return None if o is None else views.figure(o.results, "backlog", by_group=True)
+        return image("backlog", "Users overdue per need group", by_group=True)
 
 
 def _auto_name(office: Any) -> str:
