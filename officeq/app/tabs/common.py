@@ -24,6 +24,8 @@ class Office:
     error: str = ""
     lever: str | None = None
     """The lever the error is about, if it is about one."""
+    shown: str = ""
+    """The config as the page names it (``configs/baseline.yaml``, an upload's name)."""
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Outcome:
     replications: int
     overrides: list[str]
     source: str
+    """The config as the page names it."""
 
 
 @dataclass

@@ -147,8 +147,8 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         try:
             cfg, sets = office_config(src, values, regime, name=shown(src))
         except ConfigError as e:
-            return Office(src, error=str(e), lever=lever_of(e))
-        return Office(src, cfg, sets)
+            return Office(src, error=str(e), lever=lever_of(e), shown=shown(src))
+        return Office(src, cfg, sets, shown=shown(src))
 
     state.office = office
 

@@ -121,7 +121,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         folder = job_folder(s.results, name)
         spec = prepare_run(folder, office.config, reps, seed)
         meta = dict(name=name, folder=folder, seed=seed, replications=reps)
-        meta |= dict(overrides=list(office.overrides), source=office.source)
+        meta |= dict(overrides=list(office.overrides), source=office.shown or office.source)
         job = Job(
             run_office,
             dict(spec=str(spec), out=str(folder / RESULTS), workers=s.workers),
