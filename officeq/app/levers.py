@@ -38,6 +38,8 @@ class Lever:
     show_if: tuple[str, str] | None = None
     """(lever id, value): shown only while that lever has that value."""
     help: str = ""
+    optional: bool = False
+    """A blank control means null (no cap) rather than a missing number."""
     group: str = "staff"
     """staff (staff and demand) or policy (policy and organisation): where the page shows it."""
 
@@ -175,6 +177,19 @@ LEVERS: tuple[Lever, ...] = (
         group="policy",
     ),
     Lever(
+        "caseload_cap",
+        "work.followup.caseload_cap",
+        "Most users per caseworker (blank: no cap)",
+        "integer",
+        1,
+        MAX_CASELOAD,
+        5,
+        show_if=("assignment", "own"),
+        help="more wait unassigned",
+        optional=True,
+        group="policy",
+    ),
+    Lever(
         "appointments",
         "work.followup.appointments.enabled",
         "Follow-up meetings are booked ahead",
@@ -190,6 +205,7 @@ LEVERS: tuple[Lever, ...] = (
         168,
         1,
         help="needs the start rule 'finish or defer' in the config",
+        optional=True,
         group="policy",
     ),
 )
