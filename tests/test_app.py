@@ -256,3 +256,10 @@ def test_the_pages_tables_hold_the_sweeps_numbers(tmp_path: Path) -> None:
     assert list(table["month"]) == sorted(measured["month"].unique())
     first = measured[measured["month"] == table["month"].iloc[0]]
     assert table["inquiries"].iloc[0] == round(first["inquiries_arrived"].mean(), 1)
+
+
+def test_a_blank_cap_means_no_cap() -> None:
+    values = initial_values(load_config(BASELINE)) | {"caseload_cap": None}
+    cfg, sets = office_config(BASELINE, values)
+    assert sets == ["work.followup.caseload_cap=null"]
+    assert cfg.work.followup.caseload_cap is None

@@ -258,11 +258,7 @@ def overrides(cfg: Config, values: Mapping[str, Any]) -> list[str]:
         if lever.id not in values:
             continue
         value = values[lever.id]
-        if (
-            value is None
-            and lever.kind in ("integer", "number", "percent")
-            and (not lever.id.startswith("overtime"))
-        ):
+        if value is None and lever.kind in ("integer", "number", "percent") and not lever.optional:
             raise ConfigError("the page", f"--set {lever.path}", "give a number")
         if _same(value, start[lever.id]):
             continue
