@@ -263,3 +263,11 @@ def test_a_blank_cap_means_no_cap() -> None:
     cfg, sets = office_config(BASELINE, values)
     assert sets == ["work.followup.caseload_cap=null"]
     assert cfg.work.followup.caseload_cap is None
+
+
+def test_an_error_about_a_levers_block_is_shown_at_the_lever() -> None:
+    mmc = ROOT / "configs/validation/mmc.yaml"
+    values = initial_values(load_config(mmc)) | {"overtime_week": 5}
+    with pytest.raises(ConfigError, match="start_rule: finish_or_defer") as e:
+        office_config(mmc, values)
+    assert lever_of(e.value) == "overtime_week"

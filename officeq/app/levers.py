@@ -310,9 +310,12 @@ def office_config(
 
 
 def lever_of(error: ConfigError) -> str | None:
-    """The id of the lever a config error is about (None: not one of the levers)."""
+    """The id of the lever a config error is about (None: not one of the levers): the
+    lever at the field, or under it, or (an error about a whole block, such as
+    ``staff.overtime``) the one lever in it."""
     named = (error.field or "").removeprefix("--set ").strip()
     for lever in LEVERS:
         if named == lever.path or named.startswith(lever.path + "."):
             return lever.id
-    return None
+    inside = [lever.id for lever in LEVERS if named and lever.path.startswith(named + ".")]
+    return inside[0] if len(inside) == 1 else None
