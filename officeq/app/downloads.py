@@ -105,18 +105,10 @@ def figures_zip(results: Results) -> bytes:
 
 def report_html(results: Results) -> str:
     """The self-contained HTML report ``officeq report RESULTS`` writes of a page run
-    (figures embedded, the spec's targets answered). A page run is one scenario, so
-    there is no trade-off figure: the report leads with its first figure, as the
-    command does."""
-    from officeq.figures.findings import parse_targets
-    from officeq.figures.kinds import report_figures
-    from officeq.figures.report import render
+    (figures embedded, the spec's targets answered)."""
+    from officeq.figures.report import report_html as whole_report
 
-    spec = results.spec or {}
-    config = spec.get("base_config") or results.config or {}
-    groups = list(((config.get("work") or {}).get("followup") or {}).get("groups") or {})
-    targets = parse_targets(list(spec.get("targets") or []), groups)
-    return render(results, report_figures(results), targets=targets)
+    return whole_report(results)
 
 
 def report(results: Results) -> bytes:

@@ -112,41 +112,17 @@ def report_cmd(
     """Write a self-contained HTML report of a results folder: the answer first,
     the details below."""
     from officeq.experiments.folders import ResultsError, load_results
-    from officeq.figures.findings import parse_targets
-    from officeq.figures.kinds import make_figure, report_figures
     from officeq.figures.pdf import print_pdf
-    from officeq.figures.report import lead_kind, render
+    from officeq.figures.report import report_html
     from officeq.measure.files import OutputError, check_file, write_text
 
     path = Path(out) if out else Path(results) / "report.html"
     try:
         res = load_results(results)
-        spec = res.spec or {}
-        groups = list(
-            ((spec.get("base_config") or res.config or {}).get("work") or {})
-            .get("followup", {})
-            .get("groups")
-            or {}
-        )
-        try:
-            parsed = parse_targets(list(targets) or list(spec.get("targets") or []), groups)
-        except ValueError as e:
-            where = "--target" if targets else "spec.resolved.yaml: targets"
-            raise ResultsError(f"{where}: {e}") from None
         check_file(path)
         if pdf:
             check_file(path.with_suffix(".pdf"))
-        lead_name = lead_kind(res)
-        try:
-            lead = ("", make_figure(res, lead_name))
-        except ResultsError:
-            lead = None
-        figures = report_figures(res)
-        if lead is not None:
-            caption = next((c for c, _ in figures if c.lower().startswith(_LEAD[lead_name])), "")
-            lead = (caption, lead[1])
-            figures = [f for f in figures if f[0] != caption]
-        write_text(path, render(res, figures, title, lead=lead, targets=parsed))
+        write_text(path, report_html(res, targets, title))
         if pdf:
             print_pdf(path, path.with_suffix(".pdf"))
     except (ResultsError, OutputError) as e:
@@ -154,13 +130,6 @@ def report_cmd(
     console.print(
         f"wrote {path}" + (f" and {path.with_suffix('.pdf')}" if pdf else ""), highlight=False
     )
-
-
-_LEAD = {
-    "frontier": "the trade-off",
-    "staffing": "follow-up backlog against staffing",
-    "overview": "queues and follow-up",
-}
 
 
 @click.command("table")

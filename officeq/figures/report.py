@@ -203,3 +203,44 @@ def lead_kind(results: Results) -> str:
     if (results.spec or {}).get("advisor"):
         return "staffing"
     return "frontier"
+
+
+_LEAD = {
+    "frontier": "the trade-off",
+    "staffing": "follow-up backlog against staffing",
+    "overview": "queues and follow-up",
+}
+"""How the caption of each lead figure starts among :func:`report_figures`'s."""
+
+
+def report_html(results: Results, targets: Sequence[str] = (), title: str | None = None) -> str:
+    """The whole report of a results folder (what ``officeq report`` writes).
+
+    ``targets`` (e.g. ``followup_backlog_mean<=30``) replace the spec's.
+
+    Raises:
+        ResultsError: a target that cannot be parsed, named by where it came from.
+    """
+    from officeq.experiments.folders import ResultsError
+    from officeq.figures.findings import parse_targets
+    from officeq.figures.kinds import make_figure, report_figures
+
+    spec = results.spec or {}
+    config = spec.get("base_config") or results.config or {}
+    groups = list(((config.get("work") or {}).get("followup") or {}).get("groups") or {})
+    try:
+        parsed = parse_targets(list(targets) or list(spec.get("targets") or []), groups)
+    except ValueError as e:
+        where = "--target" if targets else "spec.resolved.yaml: targets"
+        raise ResultsError(f"{where}: {e}") from None
+    name = lead_kind(results)
+    try:
+        lead: tuple[str, Figure] | None = ("", make_figure(results, name))
+    except ResultsError:
+        lead = None
+    figures = report_figures(results)
+    if lead is not None:
+        caption = next((c for c, _ in figures if c.lower().startswith(_LEAD[name])), "")
+        lead = (caption, lead[1])
+        figures = [f for f in figures if f[0] != caption]
+    return render(results, figures, title, lead=lead, targets=parsed)
