@@ -116,7 +116,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             return
         f = files[0]
         name = Path(f["name"]).name
-        folder = s.results / "uploads"
+        folder = s.results / "uploads" / _safe(getattr(session, "id", "") or "session")
         path = folder / name
         try:
             size = Path(f["datapath"]).stat().st_size
@@ -197,3 +197,8 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
 
 def _name(o: Office) -> str:
     return o.config.name if o.config is not None else "office"
+
+
+def _safe(text: str) -> str:
+    """A session id as a folder name (each browser session uploads into its own)."""
+    return "".join(c for c in str(text) if c.isalnum() or c in "-_")[:64] or "session"
