@@ -97,6 +97,53 @@ class StaffingAnswer:
         return runs, summarise(runs, context), spec
 
 
+def check_staffing(
+    cfg: Config,
+    targets: Sequence[str],
+    policies: Sequence[str] | None = None,
+    lo: int = 1,
+    hi: int = 60,
+    max_replications: int = 40,
+    source: str = "<config>",
+    force: bool = False,
+) -> list[TargetSpec]:
+    """What :func:`staff` checks before anything runs; the targets, parsed.
+
+    Raises:
+        StaffingError: as :func:`staff` says.
+        officeq.api.sizing.TooBigError: a run at ``hi`` too big without ``force``.
+    """
+    from officeq.api.sizing import check_run
+    from officeq.config.base import MAX_CASEWORKERS
+    from officeq.config.schema import POLICY_NAMES
+    from officeq.experiments.advisor import parse_target
+    from officeq.experiments.spec import MAX_REPLICATIONS
+
+    if lo > hi:
+        raise StaffingError(f"lo (--min) {lo} is above hi (--max) {hi}")
+    if hi > MAX_CASEWORKERS:
+        raise StaffingError(f"hi (--max) {hi} is above {MAX_CASEWORKERS:,} caseworkers")
+    if not 2 <= max_replications <= MAX_REPLICATIONS:
+        raise StaffingError(
+            f"max_replications {max_replications} is not from 2 to {MAX_REPLICATIONS:,}"
+        )
+    largest = cfg.model_copy(update={"staff": cfg.staff.model_copy(update={"caseworkers": hi})})
+    check_run(largest, source, force)
+    groups = tuple(cfg.work.followup.groups)
+    try:
+        parsed = [parse_target(t, groups) for t in targets]
+    except ValueError as e:
+        raise StaffingError(str(e)) from None
+    if not parsed:
+        raise StaffingError("give at least one target (e.g. 'inquiry_sla_hit_rate>=0.9')")
+    for p in policies or ():
+        if p not in POLICY_NAMES:
+            raise StaffingError(
+                f"unknown policy {p!r} (--policy); choose one of {', '.join(POLICY_NAMES)}"
+            )
+    return parsed
+
+
 def staff(
     config: ConfigLike,
     targets: Sequence[str],
@@ -138,37 +185,12 @@ def staff(
             policy, ``lo > hi`` (a ValueError, checked before anything runs).
         officeq.api.sizing.TooBigError: a run at ``hi`` too big without ``force``.
     """
-    from officeq.api.sizing import check_run
-    from officeq.config.base import MAX_CASEWORKERS
-    from officeq.config.schema import POLICY_NAMES
-    from officeq.experiments.advisor import advise, analytic_baseline, parse_target
-    from officeq.experiments.spec import MAX_REPLICATIONS
+    from officeq.experiments.advisor import advise, analytic_baseline
     from officeq.experiments.sweep import make_executor, summary_of
 
     cfg = config if isinstance(config, Config) else _load_config(config)
-    if lo > hi:
-        raise StaffingError(f"lo (--min) {lo} is above hi (--max) {hi}")
-    if hi > MAX_CASEWORKERS:
-        raise StaffingError(f"hi (--max) {hi} is above {MAX_CASEWORKERS:,} caseworkers")
-    if not 2 <= max_replications <= MAX_REPLICATIONS:
-        raise StaffingError(
-            f"max_replications {max_replications} is not from 2 to {MAX_REPLICATIONS:,}"
-        )
-    largest = cfg.model_copy(update={"staff": cfg.staff.model_copy(update={"caseworkers": hi})})
     source = str(config) if isinstance(config, str | Path) else "<config>"
-    check_run(largest, source, force)
-    groups = tuple(cfg.work.followup.groups)
-    try:
-        parsed = [parse_target(t, groups) for t in targets]
-    except ValueError as e:
-        raise StaffingError(str(e)) from None
-    if not parsed:
-        raise StaffingError("give at least one target (e.g. 'inquiry_sla_hit_rate>=0.9')")
-    for p in policies or ():
-        if p not in POLICY_NAMES:
-            raise StaffingError(
-                f"unknown policy {p!r} (--policy); choose one of {', '.join(POLICY_NAMES)}"
-            )
+    parsed = check_staffing(cfg, targets, policies, lo, hi, max_replications, source, force)
     advice = {}
     with make_executor("local", workers) as executor:
 

@@ -210,7 +210,11 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         if o is None:
             return None
         path = views.figure_file(o.results, o.folder / "figures", kind, **options)
-        return {"src": str(path), "alt": alt, "style": "width: 100%; height: auto;"}
+        return {
+            "src": str(path),
+            "alt": alt,
+            "style": "width: 100%; max-width: 1100px; height: auto;",
+        }
 
     @render.image(delete_file=False)
     def run_backlog() -> Any:

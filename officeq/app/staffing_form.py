@@ -1,0 +1,96 @@
+"""The Staffing tab's form as ``officeq staff`` arguments, checked as the command checks them.
+
+Pure: the controls' values in, the targets (the strings ``--target`` takes)
+and the range out, or one line naming the control that is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from officeq.config.schema import Config
+
+DEFAULT_HIT_RATE = 90
+DEFAULT_BACKLOG = 60
+SPAN = 6
+"""The range searched by default: the office's caseworkers ± this."""
+
+
+class FormError(ValueError):
+    """A control's value that cannot work: ``where`` is ``targets`` or ``range``."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+@dataclass(frozen=True)
+class StaffingForm:
+    targets: list[str]
+    policies: list[str]
+    lo: int
+    hi: int
+    max_replications: int
+
+
+def default_range(cfg: Config) -> tuple[int, int]:
+    c = cfg.staff.caseworkers
+    return max(1, c - SPAN), c + SPAN
+
+
+def _share(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if not 0 <= value <= 100:
+        raise FormError("targets", f"{name}: {value:g}% is not from 0 to 100%")
+    return value / 100
+
+
+def form(
+    cfg: Config,
+    hit_rate: float | None,
+    backlog: float | None,
+    on_time: float | None,
+    policies: Sequence[str],
+    lo: int | None,
+    hi: int | None,
+    max_replications: int | None,
+) -> StaffingForm:
+    """The advisor's arguments from the form, checked by :func:`officeq.api.staffing.
+    check_staffing` (the command's own checks and words) before anything runs.
+
+    Raises:
+        FormError: one line, and which part of the form it is about.
+    """
+    from officeq.api.sizing import TooBigError
+    from officeq.api.staffing import StaffingError, check_staffing
+
+    targets = []
+    share = _share("48-hour hit rate at least", hit_rate)
+    if share is not None:
+        targets.append(f"inquiry_sla_hit_rate>={share:g}")
+    if backlog is not None:
+        if backlog < 0:
+            raise FormError("targets", f"users overdue at most: {backlog:g} is below 0")
+        targets.append(f"followup_backlog_mean<={backlog:g}")
+    share = _share("decisions on time at least", on_time)
+    if share is not None:
+        targets.append(f"income_support_on_time_rate>={share:g}")
+    if not targets:
+        raise FormError("targets", "give at least one target")
+    for name, v in (("fewest caseworkers", lo), ("most caseworkers", hi)):
+        if not isinstance(v, int) or v < 1:
+            raise FormError("range", f"{name}: give a whole number from 1")
+    if not isinstance(max_replications, int):
+        raise FormError("range", "replications per level: give a whole number")
+    assert isinstance(lo, int) and isinstance(hi, int)
+    chosen = list(policies) or [cfg.policy.name]
+    try:
+        check_staffing(cfg, targets, chosen, lo, hi, max_replications)
+    except StaffingError as e:
+        where = "targets" if "target" in str(e) else "range"
+        raise FormError(where, str(e)) from None
+    except TooBigError as e:
+        raise FormError("range", str(e)) from None
+    return StaffingForm(targets, chosen, lo, hi, max_replications)
