@@ -101,3 +101,7 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+EXAMPLE_SNAPSHOT = PACKAGE_CONFIGS.parent / "examples" / "my_office" / "snapshot"
+"""The example office's snapshot of the clone (README: Your own office), if there is one."""
