@@ -246,3 +246,30 @@ def test_the_office_can_be_set_and_run_from_the_keyboard(tmp_path: Path) -> None
             assert focused.get_attribute("id") == "lever_inquiries"  # Tab moves on in order
         finally:
             d.quit()
+
+
+def test_the_forecast_tab_shows_the_apis_forecast(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from officeq.api import forecast
+
+    example = ROOT / "examples" / "my_office" / "snapshot"
+    with running_app(tmp_path / "results") as app:
+        d = browser()
+        try:
+            d.get(app.url)
+            open_tab(d, "forecast")
+            d.find_element(By.ID, "forecast_example").click()
+            wait_for(d, lambda d: "2026-10-31" in d.find_element(By.ID, "forecast_snapshot").text)
+            set_value(d, "forecast_weeks", 2)
+            set_value(d, "forecast_replications", 3)
+            settle()
+            d.find_element(By.ID, "forecast_start").click()
+            cell = "#forecast_headline td[data-metric=followup_backlog]"
+            shown = wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, cell), RUN_SECONDS)
+            value = float(shown[0].get_attribute("data-value"))
+        finally:
+            d.quit()
+    table = forecast(ROOT / "configs" / "baseline.yaml", example, 2, 3, workers=1).table
+    last = table[(table["week"] == table["week"].max()) & (table["metric"] == "followup_backlog")]
+    assert value == float(last["p50"].iloc[0])
