@@ -143,6 +143,7 @@ def tour(page: Page, snapshot: Path) -> None:
     page.tab("office")
     page.type("lever_caseworkers", 17)
     page.tab("staffing")
+    page.type("staff_backlog", 140)
     page.type("staff_min", 13)
     page.type("staff_max", 19)
     page.type("staff_max_replications", 10)
