@@ -13,7 +13,7 @@ import pytest
 from officeq.api import forecast, staff
 from officeq.app.jobs import DONE, Job
 from officeq.app.snapshots import SnapshotError, check, unpack
-from officeq.app.staffing_form import FormError, default_range, form
+from officeq.app.staffing_form import FormError, default_range, form, shortfall, target_words
 from officeq.app.tasks import run_forecast, run_staffing
 from officeq.config.loading import dump_config, load_config
 
@@ -42,6 +42,20 @@ def test_the_form_gives_the_targets_officeq_staff_takes(baseline) -> None:  # ty
         baseline.staff.caseworkers - 6,
         baseline.staff.caseworkers + 6,
     )
+
+
+def test_targets_and_shortfalls_read_as_words() -> None:
+    assert target_words("inquiry_sla_hit_rate>=0.9") == "48-hour hit rate at least 90%"
+    assert target_words("followup_backlog_mean<=60") == (
+        "users overdue for follow-up (mean) at most 60"
+    )
+    rows = [
+        dict(metric="inquiry_sla_hit_rate", op=">=", value=0.9, mean=0.82, at=23),
+        dict(metric="followup_backlog_mean", op="<=", value=60, mean=40.0, at=23),
+    ]
+    assert shortfall(rows) == ": at 23 caseworkers, 48-hour hit rate 82% (target at least 90%)"
+    assert shortfall(rows[1:]).endswith("met on average but not with 95% confidence")
+    assert shortfall([]) == ""
 
 
 @pytest.mark.parametrize(
@@ -139,4 +153,5 @@ def test_the_staffing_task_gives_the_apis_answer(tmp_path: Path) -> None:
     assert job.wait(600) == DONE, job.error
     answer = staff(office, targets, lo=lo, hi=hi, max_replications=4, seed=3)
     assert job.value["caseworkers"] == answer.caseworkers
+    assert set(job.value["at_best"]) == set(answer.caseworkers)
     assert (tmp_path / "st" / "summary.csv").is_file()

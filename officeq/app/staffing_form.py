@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from officeq.config.schema import Config
 
@@ -97,3 +98,42 @@ def form(
     except TooBigError as e:
         raise FormError("range", str(e)) from None
     return StaffingForm(targets, chosen, lo, hi, max_replications)
+
+
+METRIC_WORDS = {
+    "inquiry_sla_hit_rate": "48-hour hit rate",
+    "followup_backlog_mean": "users overdue for follow-up (mean)",
+    "income_support_on_time_rate": "income-support decisions on time",
+}
+
+
+def _value(metric: str, v: float) -> str:
+    return f"{100 * v:.0f}%" if metric.endswith("_rate") else f"{v:,.1f}".removesuffix(".0")
+
+
+def target_words(target: str) -> str:
+    """``inquiry_sla_hit_rate>=0.9`` as '48-hour hit rate at least 90%'."""
+    op = ">=" if ">=" in target else "<="
+    metric, value = target.split(op)
+    side = "at least" if op == ">=" else "at most"
+    return f"{METRIC_WORDS.get(metric, metric)} {side} {_value(metric, float(value))}"
+
+
+def shortfall(rows: list[dict[str, Any]]) -> str:
+    """How far the top of the range falls short, from :func:`officeq.app.tasks.at_best`'s
+    rows: ': at 23 caseworkers, 48-hour hit rate 82% (target at least 90%)'; only the
+    targets missed on average (all of them, if each is met on average)."""
+    missed = [
+        r for r in rows if (r["mean"] < r["value"] if r["op"] == ">=" else r["mean"] > r["value"])
+    ]
+    shown = missed or rows
+    if not shown:
+        return ""
+    parts = [
+        f"{METRIC_WORDS.get(r['metric'], r['metric'])} {_value(r['metric'], r['mean'])} "
+        f"(target {'at least' if r['op'] == '>=' else 'at most'} "
+        f"{_value(r['metric'], r['value'])})"
+        for r in shown
+    ]
+    note = "" if missed else ", met on average but not with 95% confidence"
+    return f": at {shown[0]['at']} caseworkers, " + "; ".join(parts) + note

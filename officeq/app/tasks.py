@@ -82,7 +82,25 @@ def run_staffing(
     )
     write_staffing(out, *answer.tables())
     progress(span, span)
-    return {"caseworkers": answer.caseworkers}
+    return {"caseworkers": answer.caseworkers, "at_best": at_best(answer)}
+
+
+def at_best(answer: Any) -> dict[str, list[dict[str, Any]]]:
+    """Per policy, each target's mean over replications at the best level reached (the
+    answer, or the top of the range when none met): how far a short range falls short."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, a in answer.advice.items():
+        level = a.levels.get(a.best)
+        rows = []
+        for t in answer.targets:
+            if level is None or t.metric not in level.values:
+                continue
+            mean = level.interval(t.metric)[0]
+            rows.append(
+                {"metric": t.metric, "op": t.op, "value": t.value, "mean": mean, "at": a.best}
+            )
+        out[name] = rows
+    return out
 
 
 def run_forecast(

@@ -16,6 +16,8 @@ from officeq.app.staffing_form import (
     FormError,
     default_range,
     form,
+    shortfall,
+    target_words,
 )
 from officeq.app.tabs.common import State, error_line, progress_line, watch
 from officeq.app.tasks import OFFICE_FILE, run_staffing
@@ -109,7 +111,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
 
         meta = job.meta  # type: ignore[attr-defined]
         results = load_results(meta["folder"] / "staffing")
-        answer.set(meta | {"results": results, "caseworkers": job.value["caseworkers"]})
+        answer.set(meta | {"results": results} | dict(job.value))
 
     tick = watch(job_value, finished)
 
@@ -202,7 +204,9 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
             text = (
                 f"{n} caseworkers under {words}"
                 if n is not None
-                else f"none in {f.lo}–{f.hi} caseworkers under {words} (try a larger range)"
+                else f"none in {f.lo}–{f.hi} caseworkers under {words}"
+                + shortfall(a.get("at_best", {}).get(policy, []))
+                + " (try a larger range)"
             )
             items.append(
                 ui.tags.li(
@@ -211,12 +215,13 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
                     **{"data-policy": policy, "data-caseworkers": "" if n is None else str(n)},
                 )
             )
-        targets = ", ".join(f.targets)
+        targets = ", ".join(target_words(t) for t in f.targets)
         return ui.div(
             ui.h4("The fewest caseworkers that meet every target"),
             ui.tags.ul(*items, class_="lead"),
             ui.p(
-                f"Targets: {targets}. A level meets a target when its one-sided 95% bound "
+                f"Targets: {targets} (officeq staff --target {' --target '.join(f.targets)}). "
+                f"A level meets a target when its one-sided 95% bound "
                 f"over replications does (up to {f.max_replications} replications per level, "
                 f"seed {a['seed']}, common random numbers across levels).",
                 class_="small text-muted",
