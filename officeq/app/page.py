@@ -25,7 +25,11 @@ def make_app(settings: Settings) -> App:
         *(tab.panel(layout) for tab in TABS),
         title="officeq: what staffing and steering do to the office",
         id="tabs",
-        header=ui.include_css(STYLE),
+        # our own progress lines say what runs; Shiny's spinners and pulses would only
+        # make the browser repaint while the simulation needs the cores
+        header=ui.TagList(
+            ui.include_css(STYLE), ui.busy_indicators.use(spinners=False, pulse=False)
+        ),
         window_title="officeq",
         lang="en",
         fillable=False,

@@ -11,7 +11,8 @@ from shiny import reactive, ui
 from officeq.app.jobs import RUNNING, Job
 from officeq.app.settings import Settings
 
-POLL_SECONDS = 0.4
+POLL_SECONDS = 1.0
+"""How often a running job is asked for progress (each ask redraws the progress line)."""
 
 
 @dataclass

@@ -73,11 +73,22 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
 
     tick = watch(state.run_job, finished)
     so_far: dict[str, Any] = {}
+    counted = reactive.value((0, -1))
+    """(the job's id, replications finished): changes only when another one finishes."""
+
+    @reactive.effect
+    def _count() -> None:
+        tick()
+        job = state.run_job()
+        key = (id(job), job.progress[0] if job is not None and job.state == RUNNING else -1)
+        with reactive.isolate():
+            if counted() != key:
+                counted.set(key)
 
     @reactive.calc
     def partial() -> Any:
         """The summary of the replications finished so far, while a run goes on."""
-        tick()
+        counted()
         job = state.run_job()
         if job is None or job.state != RUNNING:
             so_far.clear()
