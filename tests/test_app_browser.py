@@ -221,7 +221,11 @@ def test_every_tab_fits_the_screen_and_every_control_has_a_label(
                     if not shown or e.get_attribute("readonly"):  # a file input's name box
                         continue
                     eid = e.get_attribute("id")
-                    labels = d.find_elements(By.CSS_SELECTOR, f"label[for='{eid}']")
+                    labels = (
+                        d.find_elements(By.CSS_SELECTOR, f"label[for='{eid}']")
+                        if eid
+                        else e.find_elements(By.XPATH, "ancestor::label")  # wrapped: a checkbox
+                    )
                     assert any(lab.text.strip() for lab in labels), f"{tab}: #{eid} has no label"
         finally:
             d.quit()
