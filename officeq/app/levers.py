@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from officeq.config.assumptions import value_at
 from officeq.config.base import MAX_CASELOAD, MAX_CASEWORKERS
 from officeq.config.loading import ConfigError, read_yaml
 from officeq.config.schema import Config
@@ -45,7 +46,7 @@ class Lever:
 
     def shown(self, cfg: Mapping[str, Any]) -> Any:
         """The value the control shows for a resolved config (a dict)."""
-        value = get_path(cfg, self.path)
+        value = value_at(cfg, self.path)
         if self.kind == "percent" and value is not None:
             value = round(100 * float(value), 6)
         if isinstance(value, float) and value.is_integer():
@@ -212,16 +213,6 @@ LEVERS: tuple[Lever, ...] = (
 """The levers in the order the page shows them."""
 
 BY_ID = {lever.id: lever for lever in LEVERS}
-
-
-def get_path(data: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path of a nested dict (None when a part is missing)."""
-    node: Any = data
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def initial_values(cfg: Config) -> dict[str, Any]:
