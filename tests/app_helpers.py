@@ -64,6 +64,17 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def cli_error(*args: str, cwd: Path = ROOT) -> str:
+    """The one line ``officeq ARGS`` prints for bad input (exit 2), without ``error:``."""
+    out = subprocess.run(
+        [sys.executable, "-m", "officeq", *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    return lines[0].removeprefix("error: ")
+
+
 def cmdline(pid: int) -> str:
     """A process's command line ('' once it is gone)."""
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import app_tasks
 import pytest
 import yaml
+from app_helpers import cli_error
 
 from officeq.app.jobs import CANCELLED, DONE, FAILED, Job, stop_all
 from officeq.app.levers import BY_ID, LEVERS, initial_values, lever_of, office_config, overrides
@@ -25,14 +26,6 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "officeq", *args], cwd=cwd, capture_output=True, text=True
     )
-
-
-def cli_error(*args: str, cwd: Path = ROOT) -> str:
-    out = cli(*args, cwd=cwd)
-    assert out.returncode == 2, out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    return lines[0].removeprefix("error: ")
 
 
 # --- levers ---------------------------------------------------------------------------
@@ -248,7 +241,7 @@ def test_the_pages_tables_hold_the_sweeps_numbers(tmp_path: Path) -> None:
     assert cells and all(float(v) == means[m] for m, v in cells.items())
     hit = means["inquiry_sla_hit_rate"]
     assert f'<span class="value">{level_text("inquiry_sla_hit_rate", hit)}</span>' in html
-    groups = views.groups_of(results)
+    groups = results.groups
     assert groups == list(cfg.work.followup.groups)
     assert all(g.replace("_", " ") in views.groups_html(results.summary, groups) for g in groups)
     table = views.scorecard_table(results)

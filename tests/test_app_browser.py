@@ -9,8 +9,6 @@ skip and say why.
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -20,6 +18,7 @@ import yaml
 from app_helpers import (
     ROOT,
     browser,
+    cli_error,
     cmdline,
     descendants,
     needs_browser,
@@ -33,17 +32,6 @@ from app_helpers import (
 pytestmark = needs_browser()
 
 RUN_SECONDS = 240
-
-
-def _cli_error(args: list[str], cwd: Path = ROOT) -> str:
-    """The one line ``officeq`` prints for bad input, without its ``error:`` prefix."""
-    out = subprocess.run(
-        [sys.executable, "-m", "officeq", *args], cwd=cwd, capture_output=True, text=True
-    )
-    assert out.returncode == 2, out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    return lines[0].removeprefix("error: ")
 
 
 def jobs(pid: int) -> list[int]:
@@ -105,9 +93,9 @@ def test_bad_input_gets_the_clis_line_and_runs_nothing(tmp_path: Path) -> None:
 
     bad = tmp_path / "not_a_config.yaml"
     bad.write_text("staff:\n  caseworkers: 12\n  coffee_breaks: 3\n", encoding="utf-8")
-    expected_upload = _cli_error(["run", bad.name], cwd=tmp_path)
-    expected_rate = _cli_error(
-        ["run", "configs/baseline.yaml", "--set", "work.inquiry.arrivals_per_day=-5"]
+    expected_upload = cli_error("run", bad.name, cwd=tmp_path)
+    expected_rate = cli_error(
+        "run", "configs/baseline.yaml", "--set", "work.inquiry.arrivals_per_day=-5"
     )
     results = tmp_path / "results"
     with running_app(results) as app:

@@ -120,12 +120,6 @@ def scorecard_table(results: Results) -> pd.DataFrame:
     return table.rename(columns=SCORECARD)
 
 
-def groups_of(results: Results) -> list[str]:
-    """The config's need groups, in order."""
-    cfg = results.config or (results.spec or {}).get("base_config") or {}
-    return list(((cfg.get("work") or {}).get("followup") or {}).get("groups") or {})
-
-
 def figure(results: Results, kind: str, **options: Any) -> Any:
     """One of ``officeq plot``'s figures of a results folder."""
     from officeq.figures.kinds import FigureOptions, make_figure

@@ -138,13 +138,9 @@ def headline(table) -> Table:  # type: ignore[no-untyped-def]
     plans = list(dict.fromkeys(last["plan"]))
     for p in plans:
         out.add_column(p, justify="right")
-    for metric, label in (
-        ("followup_backlog", "users overdue for follow-up"),
-        ("inquiry_sla_hit_rate", "inquiries answered within 48 h"),
-        ("income_support_on_time_rate", "decisions on time"),
-        ("inquiries_open", "open inquiries"),
-        ("income_support_open", "open applications"),
-    ):
+    from officeq.experiments.forecast import HEADLINE
+
+    for metric, label in HEADLINE:
         cells = []
         for p in plans:
             r = last[(last["metric"] == metric) & (last["plan"] == p)].iloc[0]

@@ -96,6 +96,12 @@ class Results:
     def grid(self) -> dict[str, list[Any]]:
         return dict((self.spec or {}).get("grid") or {})
 
+    @property
+    def groups(self) -> list[str]:
+        """The office's need groups, in order (from the resolved config)."""
+        config = (self.spec or {}).get("base_config") or self.config or {}
+        return list(((config.get("work") or {}).get("followup") or {}).get("groups") or {})
+
 
 def run_results(result: RunResult, folder: str | Path | None = None) -> Results:
     """The tables of a run in memory, as a folder would give them (for figures)."""

@@ -62,6 +62,17 @@ OFFICE_METRICS = (
 """The office-wide metrics (the fan chart's panels); the backlog per group comes too."""
 
 
+HEADLINE = (
+    ("followup_backlog", "users overdue for follow-up"),
+    ("inquiry_sla_hit_rate", "inquiries answered within 48 h"),
+    ("income_support_on_time_rate", "decisions on time"),
+    ("inquiries_open", "open inquiries"),
+    ("income_support_open", "open applications"),
+)
+"""The few metrics of a forecast's last week a director reads (``officeq forecast``
+prints them; the page's Forecast tab shows them)."""
+
+
 def metric_names(groups: tuple[str, ...]) -> tuple[str, ...]:
     """The forecast's metrics, in order."""
     first, *rest = OFFICE_METRICS

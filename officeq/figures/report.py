@@ -226,10 +226,8 @@ def report_html(results: Results, targets: Sequence[str] = (), title: str | None
     from officeq.figures.kinds import make_figure, report_figures
 
     spec = results.spec or {}
-    config = spec.get("base_config") or results.config or {}
-    groups = list(((config.get("work") or {}).get("followup") or {}).get("groups") or {})
     try:
-        parsed = parse_targets(list(targets) or list(spec.get("targets") or []), groups)
+        parsed = parse_targets(list(targets) or list(spec.get("targets") or []), results.groups)
     except ValueError as e:
         where = "--target" if targets else "spec.resolved.yaml: targets"
         raise ResultsError(f"{where}: {e}") from None

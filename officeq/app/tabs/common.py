@@ -110,3 +110,8 @@ def watch(job: reactive.Value[Job | None], on_done: Callable[[Job], None]) -> re
                 on_done(j)
 
     return tick
+
+
+def image(path: Any, alt: str) -> dict[str, str]:
+    """A figure's PNG for ``render.image``, as wide as its card up to a readable size."""
+    return {"src": str(path), "alt": alt, "style": "width: 100%; max-width: 1100px; height: auto;"}

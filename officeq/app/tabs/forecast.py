@@ -11,18 +11,10 @@ from shiny import reactive, render, ui
 from officeq.app.jobs import RUNNING, Job
 from officeq.app.settings import EXAMPLE_SNAPSHOT, MAX_UPLOAD_BYTES, job_folder
 from officeq.app.snapshots import SnapshotError, check, unpack
-from officeq.app.tabs.common import State, error_line, progress_line, watch
+from officeq.app.tabs.common import State, error_line, image, progress_line, watch
 from officeq.app.tasks import OFFICE_FILE, run_forecast
 from officeq.config.loading import dump_config
-
-HEADLINE = (
-    ("followup_backlog", "users overdue for follow-up"),
-    ("inquiry_sla_hit_rate", "inquiries answered within 48 h"),
-    ("income_support_on_time_rate", "decisions on time"),
-    ("inquiries_open", "open inquiries"),
-    ("income_support_open", "open applications"),
-)
-"""The last week's rows the tab leads with (as ``officeq forecast`` prints them)."""
+from officeq.experiments.forecast import HEADLINE
 
 
 def panel(state: State) -> ui.NavPanel:
@@ -263,8 +255,4 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
                 write_figure(fig, path)
             finally:
                 plt.close(fig)
-        return {
-            "src": str(path),
-            "alt": "Weekly forecast: median and bands",
-            "style": "width: 100%; max-width: 1100px; height: auto;",
-        }
+        return image(path, "Weekly forecast: median and bands")

@@ -10,7 +10,7 @@ from shiny import reactive, render, ui
 from officeq.app import views
 from officeq.app.jobs import RUNNING, Job
 from officeq.app.settings import job_folder
-from officeq.app.tabs.common import Outcome, State, error_line, progress_line, watch
+from officeq.app.tabs.common import Outcome, State, error_line, image, progress_line, watch
 from officeq.app.tasks import RESULTS, prepare_run, run_office
 
 MAX_KEPT = 4
@@ -214,26 +214,22 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         o = state.outcome()
         if o is None:
             return None
-        return ui.HTML(views.groups_html(o.results.summary, views.groups_of(o.results)))
+        return ui.HTML(views.groups_html(o.results.summary, o.results.groups))
 
-    def image(kind: str, alt: str, **options: Any) -> Any:
+    def figure(kind: str, alt: str, **options: Any) -> Any:
         o = state.outcome()
         if o is None:
             return None
         path = views.figure_file(o.results, o.folder / "figures", kind, **options)
-        return {
-            "src": str(path),
-            "alt": alt,
-            "style": "width: 100%; max-width: 1100px; height: auto;",
-        }
+        return image(path, alt)
 
     @render.image(delete_file=False)
     def run_backlog() -> Any:
-        return image("backlog", "Users overdue for follow-up per day: mean and 95% band")
+        return figure("backlog", "Users overdue for follow-up per day: mean and 95% band")
 
     @render.image(delete_file=False)
     def run_scorecard() -> Any:
-        return image("scorecard", "The monthly 48-hour hit rate against its target")
+        return figure("scorecard", "The monthly 48-hour hit rate against its target")
 
     @render.data_frame
     def run_monthly() -> Any:
@@ -242,7 +238,7 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
 
     @render.image(delete_file=False)
     def run_backlog_groups() -> Any:
-        return image("backlog", "Users overdue per need group", by_group=True)
+        return figure("backlog", "Users overdue per need group", by_group=True)
 
 
 def _auto_name(office: Any) -> str:

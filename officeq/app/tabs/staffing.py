@@ -19,7 +19,7 @@ from officeq.app.staffing_form import (
     shortfall,
     target_words,
 )
-from officeq.app.tabs.common import State, error_line, progress_line, watch
+from officeq.app.tabs.common import State, error_line, image, progress_line, watch
 from officeq.app.tasks import OFFICE_FILE, run_staffing
 from officeq.config.loading import dump_config, load_config
 
@@ -236,8 +236,4 @@ def serve(input: Any, output: Any, session: Any, state: State) -> None:
         from officeq.app.views import figure_file
 
         path = figure_file(a["results"], a["folder"] / "figures", "staffing")
-        return {
-            "src": str(path),
-            "alt": "The targets' metrics against caseworkers",
-            "style": "width: 100%; max-width: 1100px; height: auto;",
-        }
+        return image(path, "The targets' metrics against caseworkers")
