@@ -17,10 +17,15 @@ is out of date, or while :data:`MEANINGS` names a field the schema lacks.
 
 from __future__ import annotations
 
+import ast
+import copy
 import datetime as dt
 import enum
+import functools
+import inspect
 import re
 import sys
+import textwrap
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,10 +173,39 @@ def default_text(field: Any) -> str:
     return f"`{text}`"
 
 
+@functools.cache
+def field_docs(model: type) -> dict[str, str]:
+    """The docstrings under a model's fields (``x: int`` then ``\"\"\"What x is.\"\"\"``), its
+    bases' first. The schema does not collect them itself (pydantic's
+    ``use_attribute_docstrings`` reads every model's source at every start, 0.2 s a command)."""
+    docs: dict[str, str] = {}
+    for base in reversed(model.__mro__[1:]):
+        if isinstance(base, type) and issubclass(base, BaseModel) and base is not BaseModel:
+            docs.update(field_docs(base))
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(model)))
+    except (OSError, TypeError):
+        return docs
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    for stmt, after in zip(body, [*body[1:], None], strict=True):
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        doc = getattr(after, "value", None) if isinstance(after, ast.Expr) else None
+        docs.pop(stmt.target.id, None)  # a field declared again keeps only its own docstring
+        if isinstance(doc, ast.Constant) and isinstance(doc.value, str):
+            docs[stmt.target.id] = inspect.cleandoc(doc.value)
+    return docs
+
+
 def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """(dotted path, pydantic field) of every field, sections expanded, in schema order."""
+    """(dotted path, pydantic field) of every field, sections expanded, in schema order; a
+    field's ``description`` is its docstring when it has one (:func:`field_docs`)."""
     for name, field in model.model_fields.items():
         path = f"{prefix}{field.alias or name}"
+        doc = field_docs(model).get(name)
+        if doc and not field.description:
+            field = copy.copy(field)
+            field.description = doc
         yield path, field
         ann, _ = _strip(field.annotation)
         models = models_in(ann)

@@ -61,9 +61,10 @@ def _allows_bool(annotation: Any) -> bool:
 class StrictModel(BaseModel):
     """A frozen config model with the checks every section shares."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
-    )
+    # The field docstrings are the meanings in the README's configuration reference, which
+    # scripts/config_reference.py reads from the source itself: pydantic's
+    # use_attribute_docstrings would read every model's source at every start (0.2 s a command).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
