@@ -18,15 +18,15 @@ handling with mean 10 min, run from empty for ~200,000 arrivals (quick: ~30,000)
 
 (a) in-process     officeq's run() of the M/M/c reduction (the config loaded outside the timing)
                    against plain_mmc.simulate(), both imported and warmed up once in this
-                   process; ratio officeq / plain, goal <= 0.5. Both models' mean waits are
+                   process; ratio officeq / plain, goal <= 0.35. Both models' mean waits are
                    printed beside the Erlang C mean wait (officeq's theory function), to show
                    they compute the same queue.
 (b) whole process  the same two runs as commands in fresh processes, start-up, imports, config
                    and output included: `python -m officeq run configs/validation/mmc.yaml --set
                    staff.caseworkers=20 --set work.inquiry.arrivals_per_day=2448 --days N
                    --warmup-days 0` against `python bench/plain_mmc.py` with the same queue and
-                   length; ratio officeq / plain, no goal. The plain script's printed mean wait
-                   is checked against (a)'s (same seed, so the same number).
+                   length; ratio officeq / plain, goal <= 0.5. The plain script's printed mean
+                   wait is checked against (a)'s (same seed, so the same number).
 (f) CLI start      `python -m officeq --help` against `python -c "import numpy, simpy"` (the
                    libraries any officeq command needs), each a fresh process, 15 runs each
                    (quick: 5); ratio of the medians, goal <= 2.0.
@@ -44,6 +44,13 @@ handling with mean 10 min, run from empty for ~200,000 arrivals (quick: ~30,000)
                    income support as one task per application, as before issue 13) per simulated
                    year, interleaved with (c), and the baseline's ratio to it: the cost of income
                    support as a case of steps that waits on the user; goal <= 1.3.
+(i) before       the hot path against the code before issue 17 (--before, default a40aab5; a git
+                   revision, checked out into a temporary worktree, or a folder with officeq/),
+                   each run a fresh process timing run() alone (bench/versus.py), the two
+                   versions alternating: the baseline office now against the pooled, one-touch
+                   office (pooled.yaml with income support as one task: the office before issues
+                   12 and 13) then, goal <= 0.75 (the richer office for less than the simpler one
+                   cost); large_urban now against then, goal <= 0.67. --before none skips it.
 (d) memory         peak memory of the baseline office for 365 and 3650 days (quick: 120 and 365),
                    each once in a fresh subprocess: tracemalloc peak of run() alone and the
                    process's maximum resident set size (ru_maxrss; VmHWM beside it). Goal: the
@@ -79,6 +86,7 @@ except ImportError:  # the layout before the package was split into sub-packages
     from officeq.theory import mmc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import versus
 from plain_mmc import simulate  # bench/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +100,11 @@ SERVERS, UTILISATION, MU = 20, 0.85, 6.0  # service rate per hour (mean 10 minut
 LAM = UTILISATION * SERVERS * MU  # arrivals per hour
 SEED = 11  # the plain model's seed (officeq uses mmc.yaml's, also 11)
 WARMUP_DAYS = 60
-GOAL_IN_PROCESS, GOAL_START, GOAL_STEERING, GOAL_MEMORY = 0.5, 2.0, 1.5, 1.2
+GOAL_IN_PROCESS, GOAL_WHOLE, GOAL_START, GOAL_STEERING, GOAL_MEMORY = 0.35, 0.5, 2.0, 1.5, 1.2
 GOAL_ORGANISATION, GOAL_CASE = 1.5, 1.3
+GOAL_BASE_THEN, GOAL_URBAN_THEN = 0.75, 0.67
+BEFORE = "a40aab5"  # main before issue 17 (the hot path)
+POOLED_ONE_TOUCH = ("configs/variants/pooled.yaml", ["work.income_support.process=null"])
 
 
 def interleaved(fns, repeats, warmup=False):
@@ -207,6 +218,64 @@ def memory(days):
     return json.loads(checked(cmd).strip().splitlines()[-1])
 
 
+def before_rows(spec, repeats, year_days):
+    """(i): the baseline and large_urban now against the code ``spec`` (fresh processes)."""
+    days, warmup = year_days + WARMUP_DAYS, WARMUP_DAYS
+    offices = {
+        "base": ("configs/baseline.yaml", [], days, warmup),
+        "simple": (*POOLED_ONE_TOUCH, days, warmup),
+        "urban": ("configs/large_urban.yaml", [], days, warmup),
+    }
+    try:
+        with versus.version(spec) as before:
+            times = {"base": [], "simple": [], "urban": [], "urban_then": []}
+            for _ in range(repeats):  # now, then, now, then ...
+                for key, where, office in (
+                    ("base", versus.ROOT, offices["base"]),
+                    ("simple", before, offices["simple"]),
+                    ("urban", versus.ROOT, offices["urban"]),
+                    ("urban_then", before, offices["urban"]),
+                ):
+                    times[key].append(versus.timed(where, office)["seconds"] * 365 / days)
+    except SystemExit as stop:
+        return [(f"(i) against {spec}", "", "", f"skipped: {stop}")]
+    med = {k: statistics.median(v) for k, v in times.items()}
+    r_base, r_urban = med["base"] / med["simple"], med["urban"] / med["urban_then"]
+    return [
+        ("(i) baseline now, s / simulated year", f"{med['base']:.3f}", spread(times["base"]), ""),
+        (
+            f"    pooled one-touch office at {spec}",
+            f"{med['simple']:.3f}",
+            spread(times["simple"]),
+            "the office before issues 12-13, as the code before issue 17 ran it",
+        ),
+        (
+            "    ratio baseline now / pooled one-touch then",
+            f"{r_base:.3f}",
+            "",
+            goal(r_base <= GOAL_BASE_THEN, f"<= {GOAL_BASE_THEN}"),
+        ),
+        (
+            "    large_urban now, s / simulated year",
+            f"{med['urban']:.3f}",
+            spread(times["urban"]),
+            "",
+        ),
+        (
+            f"    large_urban at {spec}",
+            f"{med['urban_then']:.3f}",
+            spread(times["urban_then"]),
+            "",
+        ),
+        (
+            "    ratio large_urban now / then",
+            f"{r_urban:.3f}",
+            "",
+            goal(r_urban <= GOAL_URBAN_THEN, f"<= {GOAL_URBAN_THEN}"),
+        ),
+    ]
+
+
 def goal(ok, text):
     return f"goal {text}  {'PASS' if ok else 'MISS'}"
 
@@ -221,6 +290,11 @@ def main():
     ap.add_argument("--repeats", type=int, default=None, help="timing repeats (default 5)")
     ap.add_argument(
         "--start-runs", type=int, default=None, help="runs of each CLI start (default 15)"
+    )
+    ap.add_argument(
+        "--before",
+        default=BEFORE,
+        help=f"code to compare against in (i): git revision or folder (default {BEFORE}; none)",
     )
     ap.add_argument("--memory-child", type=float, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -246,7 +320,7 @@ def main():
         "(a) in-process: officeq run() vs plain_mmc.simulate() (stdlib random, simpy.Resource);"
         f"\n    goal: officeq / plain <= {GOAL_IN_PROCESS}; mean waits should match Erlang C\n"
         "(b) whole process: `python -m officeq run ...` vs `python bench/plain_mmc.py ...`; "
-        "no goal\n"
+        f"goal: officeq / plain <= {GOAL_WHOLE}\n"
         '(f) CLI start: `python -m officeq --help` vs `python -c "import numpy, simpy"`; '
         f"goal: ratio <= {GOAL_START}\n"
         f"(c) baseline office (configs/baseline.yaml), {year_days} days after a "
@@ -257,6 +331,8 @@ def main():
         f"<= {GOAL_ORGANISATION} x pooled\n"
         f"(h) one-touch office (configs/variants/one_touch.yaml) per simulated year; goal: "
         f"baseline <= {GOAL_CASE} x one-touch\n"
+        f"(i) against {args.before}: baseline now / pooled one-touch office then, goal <= "
+        f"{GOAL_BASE_THEN}; large_urban now / then, goal <= {GOAL_URBAN_THEN}\n"
         f"(d) baseline office, {short_days} and {long_days} days in fresh processes: "
         "tracemalloc peak of run() and maxrss;\n"
         f"    goal: process peak (maxrss) ratio long/short < {GOAL_MEMORY}\n"
@@ -326,7 +402,12 @@ def main():
             spread(w_plain),
             "prints the same mean wait as (a)" if same else f"MISMATCH: {plain_out.strip()}",
         ),
-        ("    ratio officeq / plain", f"{mw_oq / mw_plain:.3f}", "", "no goal"),
+        (
+            "    ratio officeq / plain",
+            f"{mw_oq / mw_plain:.3f}",
+            "",
+            goal(mw_oq / mw_plain <= GOAL_WHOLE, f"<= {GOAL_WHOLE}"),
+        ),
     ]
 
     (s_oq, _), (s_libs, _) = start["officeq"], start["libs"]
@@ -411,6 +492,9 @@ def main():
             goal(m_base / m_one <= GOAL_CASE, f"<= {GOAL_CASE}"),
         ),
     ]
+
+    if args.before != "none":
+        rows += before_rows(args.before, repeats, year_days)
 
     for key, label, scale in (
         ("tracemalloc_peak_bytes", "tracemalloc peak of run()", 1024 * 1024),
