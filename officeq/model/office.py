@@ -21,6 +21,7 @@ from officeq.model.overtime import OvertimeLedger
 from officeq.model.policies import Policy
 from officeq.model.staff import Segment
 from officeq.model.tasks import FOLLOWUP, Queues, Task
+from officeq.model.ticks import Tick, schedule
 
 if TYPE_CHECKING:
     from officeq.model.appointments import Appointments
@@ -304,6 +305,7 @@ def caseworker(
     after it moves later by as much, and an overrun past closing is overtime.
     """
     rec = office.rec
+    tick = Tick()  # the wait for the task in hand (one at a time)
     for seg in segments:
         start = max(seg.start, env.now + seg.admin_before)
         if start >= office.horizon:
@@ -326,7 +328,9 @@ def caseworker(
                     continue
                 # handed a task on arrival; the wait lasted until it was done
             else:
-                yield env.timeout(task.duration)
+                tick.callbacks = []
+                schedule(env, tick, task.duration)
+                yield tick
             office.finish(worker, task)
         if seg.closes and env.now > end and not math.isinf(end):
             rec.overtime(env.now - end, env.now, worker.index)

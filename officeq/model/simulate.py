@@ -43,6 +43,7 @@ from officeq.model.tasks import (
     Queues,
     Task,
 )
+from officeq.model.ticks import Tick, schedule
 
 
 def calendar_margin_days(cfg: Config) -> int:
@@ -327,8 +328,9 @@ class Simulation:
 class _ArrivalSource:
     """Feeds one arrival stream into the office, a day of arrivals at a time.
 
-    Each arrival is one SimPy timeout whose callback submits the task and
-    schedules the next: no process, so no generator to resume.
+    Each arrival is one :class:`~officeq.model.ticks.Tick` (a light timeout, the same
+    one each time) whose callback submits the task and schedules the next: no
+    process, so no generator to resume.
     """
 
     def __init__(
@@ -352,6 +354,8 @@ class _ArrivalSource:
         self.i = 0
         self.t = 0.0
         self.digital = False
+        self._tick = Tick()  # one at a time: the next arrival
+        self._callbacks = (self._arrive,)
         self._next()
 
     def _next(self) -> None:
@@ -370,7 +374,9 @@ class _ArrivalSource:
         self.i = i + 1
         if t < self.horizon:
             self.t = t
-            self.env.timeout(t - self.env.now).callbacks.append(self._arrive)
+            tick = self._tick
+            tick.callbacks = self._callbacks
+            schedule(self.env, tick, t - self.env.now)
 
     def _arrive(self, event: simpy.Event) -> None:
         task = self.make(self.t)
