@@ -52,6 +52,10 @@ from officeq.model.tasks import (
 if TYPE_CHECKING:
     from officeq.model.diary import Meeting
 
+_LOG_LOW = math.log(LogHistogram.LOW)
+_LOG_RATIO = math.log(LogHistogram.RATIO)
+_BINS = LogHistogram.BINS
+
 
 class ClassStats:
     """Waiting and response times of one class of deadline work."""
@@ -97,6 +101,7 @@ class Recorder:
             INCOME_SUPPORT: ClassStats(),
             INCOME_SUPPORT_URGENT: ClassStats(),
         }
+        self._inquiry = self.classes[INQUIRY]
         kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP, SHORT_CONTACT)
         # all-time counts per kind, for conservation
         self.arrived = dict.fromkeys(kinds, 0)
@@ -155,18 +160,25 @@ class Recorder:
         """A step of an income-support case joins its queue (the event log's hook)."""
 
     def started(self, task: Task, now: float) -> None:
-        self._day_client_hours += task.duration
-        if now >= self.warmup:
-            self.client_hours += task.duration
-        if task.user is None and task.arrival >= self.warmup:
+        duration = task.duration
+        self._day_client_hours += duration
+        warmup = self.warmup
+        if now >= warmup:
+            self.client_hours += duration
+        arrival = task.arrival
+        if task.user is None and arrival >= warmup:
             s = self.classes[task.queue]
-            wait = now - task.arrival
+            wait = now - arrival
             s.started += 1
             s.wait_sum += wait
+            hist = s.hist
             if wait > 0:
                 s.waited += 1
-            if s.hist is not None:
-                s.hist.add(wait)
+                if hist is not None:  # LogHistogram.add, inlined
+                    i = int((math.log(wait) - _LOG_LOW) / _LOG_RATIO) + 1
+                    hist.counts[1 if i < 1 else (_BINS if i > _BINS else i)] += 1
+            elif hist is not None:
+                hist.counts[0] += 1
 
     def finished(self, task: Task, now: float) -> None:
         if task.case is not None:
@@ -181,7 +193,7 @@ class Recorder:
             today[INQ_ANSWERED] += 1
             today[INQ_ON_TIME] += hit
             if task.arrival >= self.warmup:
-                s = self.classes[INQUIRY]
+                s = self._inquiry
                 s.done += 1
                 s.response_sum += now - task.arrival
                 s.on_time += hit
