@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 import simpy
+from simpy.events import NORMAL, PENDING
 
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.overtime import OvertimeLedger
@@ -107,6 +108,8 @@ class Office:
         self._fit = finish_or_defer
         self.step_done: Callable[[Task], None] | None = None
         """With income-support cases: told when a step of a case is done."""
+        self._started = recorder.started
+        self._finished = recorder.finished
 
     def use_meetings(self, meetings: Appointments) -> None:
         """Caseworkers hold booked meetings and start no task that runs into one."""
@@ -139,7 +142,7 @@ class Office:
             queues.push(task)
             return
         idle = self._idle
-        while idle and idle[0][1].triggered:
+        while idle and idle[0][1]._value is not PENDING:  # not ev.triggered, inlined
             idle.popleft()  # stale: its segment ended
         if not idle:
             queues.push(task)
@@ -178,7 +181,7 @@ class Office:
         # Event.succeed() with a delay: SimPy 4 has no public call for it
         ev._ok = True
         ev._value = task
-        env.schedule(ev, delay=task.duration)
+        env.schedule(ev, NORMAL, task.duration)
 
     def _limit(self, worker: Caseworker, now: float) -> tuple[float, bool]:
         """The longest task ``worker`` may start now, and whether the end of the
@@ -208,7 +211,8 @@ class Office:
         if not queues.total:
             return None
         queues.now = now
-        queues.select(worker.index)
+        if queues._views:  # queues.select(worker.index), inlined
+            queues._q = queues._views[worker.index]
         if self._fit:
             queues.limit, queues.day_bound = self._limit(worker, now)
         key = self.policy.choose(queues, worker)
@@ -241,7 +245,7 @@ class Office:
         task.start = now
         task.worker = worker.index
         worker.current = task
-        self.rec.started(task, now)
+        self._started(task, now)
         if task.user is not None:
             self._contact(worker, task)
 
@@ -267,7 +271,7 @@ class Office:
         """``worker`` has finished ``task``."""
         now = self.env.now
         worker.current = None
-        self.rec.finished(task, now)
+        self._finished(task, now)
         if task.kind == FOLLOWUP:
             if worker.day != int(task.start // HOURS_PER_DAY):
                 self._new_day(worker, task.start)
