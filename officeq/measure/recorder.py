@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from officeq.measure.cases import CaseStats
 from officeq.measure.daily import DailyTable
-from officeq.measure.levels import Level, LogHistogram
+from officeq.measure.levels import BINS, LOG_LOW, LOG_RATIO, Level, LogHistogram
 from officeq.measure.organisation import OrganisationStats
 from officeq.measure.steering import SteeringStats
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
@@ -51,10 +51,6 @@ from officeq.model.tasks import (
 
 if TYPE_CHECKING:
     from officeq.model.diary import Meeting
-
-_LOG_LOW = math.log(LogHistogram.LOW)
-_LOG_RATIO = math.log(LogHistogram.RATIO)
-_BINS = LogHistogram.BINS
 
 
 class ClassStats:
@@ -101,7 +97,6 @@ class Recorder:
             INCOME_SUPPORT: ClassStats(),
             INCOME_SUPPORT_URGENT: ClassStats(),
         }
-        self._inquiry = self.classes[INQUIRY]
         kinds = (INQUIRY, INCOME_SUPPORT, FOLLOWUP, SHORT_CONTACT)
         # all-time counts per kind, for conservation
         self.arrived = dict.fromkeys(kinds, 0)
@@ -175,8 +170,8 @@ class Recorder:
             if wait > 0:
                 s.waited += 1
                 if hist is not None:  # LogHistogram.add, inlined
-                    i = int((math.log(wait) - _LOG_LOW) / _LOG_RATIO) + 1
-                    hist.counts[1 if i < 1 else (_BINS if i > _BINS else i)] += 1
+                    i = int((math.log(wait) - LOG_LOW) / LOG_RATIO) + 1
+                    hist.counts[1 if i < 1 else (BINS if i > BINS else i)] += 1
             elif hist is not None:
                 hist.counts[0] += 1
 
@@ -193,7 +188,7 @@ class Recorder:
             today[INQ_ANSWERED] += 1
             today[INQ_ON_TIME] += hit
             if task.arrival >= self.warmup:
-                s = self._inquiry
+                s = self.classes[INQUIRY]
                 s.done += 1
                 s.response_sum += now - task.arrival
                 s.on_time += hit

@@ -22,7 +22,7 @@ from officeq.model.overtime import OvertimeLedger
 from officeq.model.policies import Policy
 from officeq.model.staff import Segment
 from officeq.model.tasks import FOLLOWUP, Queues, Task
-from officeq.model.ticks import Tick, schedule
+from officeq.model.ticks import Tick
 
 if TYPE_CHECKING:
     from officeq.model.appointments import Appointments
@@ -309,6 +309,7 @@ def caseworker(
     after it moves later by as much, and an overrun past closing is overtime.
     """
     rec = office.rec
+    take, finish, idle, put = office.take, office.finish, office.idle, env.schedule
     tick = Tick()  # the wait for the task in hand (one at a time)
     for seg in segments:
         start = max(seg.start, env.now + seg.admin_before)
@@ -321,10 +322,10 @@ def caseworker(
         if end > start:
             rec.scheduled(start, min(end, office.horizon))
         while env.now < end:
-            task = office.take(worker)
+            task = take(worker)
             if task is None:
                 worker.idle_since = env.now
-                task = yield office.idle(worker, end)
+                task = yield idle(worker, end)
                 worker.idle_ev = None
                 if task is None:  # woken without a task: look again (or the segment ended)
                     rec.idled(worker.idle_since, env.now)
@@ -333,9 +334,9 @@ def caseworker(
                 # handed a task on arrival; the wait lasted until it was done
             else:
                 tick.callbacks = []
-                schedule(env, tick, task.duration)
+                put(tick, NORMAL, task.duration)  # schedule(env, tick, ...): duration >= 0
                 yield tick
-            office.finish(worker, task)
+            finish(worker, task)
         if seg.closes and env.now > end and not math.isinf(end):
             rec.overtime(env.now - end, env.now, worker.index)
             if worker.overtime is not None:
