@@ -173,7 +173,7 @@ class Office:
 
     def _hand(self, worker: Caseworker, ev: simpy.Event, task: Task) -> None:
         env = self.env
-        now = env.now
+        now = env._now  # env.now without the property call (hot path)
         self.rec.idled(worker.idle_since, now)  # type: ignore[arg-type]
         worker.idle_since = None
         worker.idle_ev = None
@@ -199,7 +199,7 @@ class Office:
     def take(self, worker: Caseworker) -> Task | None:
         """The next task for ``worker`` now, taken out of its queue, or None: a
         meeting due now, else the policy's pick among the tasks that fit."""
-        now = self.env.now
+        now = self.env._now  # env.now without the property call
         if worker.day != int(now // HOURS_PER_DAY):
             self._new_day(worker, now)
         if self.meetings is not None:
@@ -269,7 +269,7 @@ class Office:
 
     def finish(self, worker: Caseworker, task: Task) -> None:
         """``worker`` has finished ``task``."""
-        now = self.env.now
+        now = self.env._now
         worker.current = None
         self._finished(task, now)
         if task.kind == FOLLOWUP:
@@ -321,10 +321,10 @@ def caseworker(
         office.begin_segment(worker, seg)
         if end > start:
             rec.scheduled(start, min(end, office.horizon))
-        while env.now < end:
+        while env._now < end:  # env.now, read directly
             task = take(worker)
             if task is None:
-                worker.idle_since = env.now
+                worker.idle_since = env._now
                 task = yield idle(worker, end)
                 worker.idle_ev = None
                 if task is None:  # woken without a task: look again (or the segment ended)

@@ -101,7 +101,7 @@ class ArrivalSource:
             self.t = t
             tick = self._tick
             tick.callbacks = self._callbacks
-            self._put(tick, NORMAL, t - self.env.now)  # times are sorted: delay >= 0
+            self._put(tick, NORMAL, t - self.env._now)  # times are sorted: delay >= 0
 
 
 class CaseSource(ArrivalSource):
