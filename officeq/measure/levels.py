@@ -71,3 +71,9 @@ class LogHistogram:
         out = LogHistogram()
         out.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
         return out
+
+
+LOG_LOW = math.log(LogHistogram.LOW)
+LOG_RATIO = math.log(LogHistogram.RATIO)
+BINS = LogHistogram.BINS
+"""LogHistogram's bins, for callers that inline :meth:`LogHistogram.add` (the Recorder)."""

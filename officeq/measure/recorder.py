@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from officeq.measure.cases import CaseStats
 from officeq.measure.daily import DailyTable
-from officeq.measure.levels import Level, LogHistogram
+from officeq.measure.levels import BINS, LOG_LOW, LOG_RATIO, Level, LogHistogram
 from officeq.measure.organisation import OrganisationStats
 from officeq.measure.steering import SteeringStats
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
@@ -155,18 +155,25 @@ class Recorder:
         """A step of an income-support case joins its queue (the event log's hook)."""
 
     def started(self, task: Task, now: float) -> None:
-        self._day_client_hours += task.duration
-        if now >= self.warmup:
-            self.client_hours += task.duration
-        if task.user is None and task.arrival >= self.warmup:
+        duration = task.duration
+        self._day_client_hours += duration
+        warmup = self.warmup
+        if now >= warmup:
+            self.client_hours += duration
+        arrival = task.arrival
+        if task.user is None and arrival >= warmup:
             s = self.classes[task.queue]
-            wait = now - task.arrival
+            wait = now - arrival
             s.started += 1
             s.wait_sum += wait
+            hist = s.hist
             if wait > 0:
                 s.waited += 1
-            if s.hist is not None:
-                s.hist.add(wait)
+                if hist is not None:  # LogHistogram.add, inlined
+                    i = int((math.log(wait) - LOG_LOW) / LOG_RATIO) + 1
+                    hist.counts[1 if i < 1 else (BINS if i > BINS else i)] += 1
+            elif hist is not None:
+                hist.counts[0] += 1
 
     def finished(self, task: Task, now: float) -> None:
         if task.case is not None:

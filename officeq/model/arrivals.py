@@ -97,6 +97,8 @@ class ArrivalPattern:
         w_all = sum(w)
         self._close = [o[1] if o is not None else 0.0 for o in opening]
         self._short: dict[tuple[int, float], DayPieces] = {}
+        self._full: dict[int, DayPieces] = {}  # an open weekday's merged pieces
+        self._draw: dict[int, tuple[float, np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._office: list[DayPieces] = []
         self._digital: list[DayPieces] = []
         for d in range(7):
@@ -117,7 +119,10 @@ class ArrivalPattern:
             return digital
         close = cal.close_at[day] - day * HOURS_PER_DAY
         if close >= self._close[wd]:
-            return _merge(self._office[wd], digital)
+            full = self._full.get(wd)
+            if full is None:
+                full = self._full[wd] = _merge(self._office[wd], digital)
+            return full
         short = self._short.get((wd, close))  # a half day: the office channel stops early
         if short is None:
             short = self._short[(wd, close)] = _merge(_until(self._office[wd], close), digital)
@@ -130,14 +135,23 @@ class ArrivalPattern:
         """Sorted arrival times (hours since time 0) on ``day``, and whether each
         came through the digital channel."""
         p = self.pieces(day)
-        total = p.total
+        draw = self._draw.get(id(p))
+        if draw is None or draw[1] is not p.expected:
+            total = p.total
+            # rng.choice(size, n, p=expected / total) draws rng.random(n) and looks each
+            # up in this cdf (numpy's own steps), so the unchecked draw below is the same
+            cdf = (p.expected / total).cumsum() if total > 0 else p.expected
+            if total > 0:
+                cdf /= cdf[-1]
+            draw = self._draw[id(p)] = (total, p.expected, cdf, p.start, p.office)
+        total, _, cdf, start, office = draw
         n = rng.poisson(total) if total > 0 else 0
         if n == 0:
             return np.empty(0), np.empty(0, dtype=bool)
-        idx = rng.choice(p.expected.size, size=n, p=p.expected / total)
-        times = day * HOURS_PER_DAY + p.start[idx] + rng.random(n) * p.length[idx]
+        idx = cdf.searchsorted(rng.random(n), side="right")
+        times = day * HOURS_PER_DAY + start[idx] + rng.random(n) * p.length[idx]
         order = np.argsort(times, kind="stable")
-        return times[order], idx[order] >= p.office
+        return times[order], idx[order] >= office
 
 
 def weekly_opening(calendar_cfg) -> list:  # type: ignore[no-untyped-def]

@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 import simpy
+from simpy.events import NORMAL, PENDING
 
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.overtime import OvertimeLedger
 from officeq.model.policies import Policy
 from officeq.model.staff import Segment
 from officeq.model.tasks import FOLLOWUP, Queues, Task
+from officeq.model.ticks import Tick
 
 if TYPE_CHECKING:
     from officeq.model.appointments import Appointments
@@ -106,6 +108,8 @@ class Office:
         self._fit = finish_or_defer
         self.step_done: Callable[[Task], None] | None = None
         """With income-support cases: told when a step of a case is done."""
+        self._started = recorder.started
+        self._finished = recorder.finished
 
     def use_meetings(self, meetings: Appointments) -> None:
         """Caseworkers hold booked meetings and start no task that runs into one."""
@@ -138,7 +142,7 @@ class Office:
             queues.push(task)
             return
         idle = self._idle
-        while idle and idle[0][1].triggered:
+        while idle and idle[0][1]._value is not PENDING:  # not ev.triggered, inlined
             idle.popleft()  # stale: its segment ended
         if not idle:
             queues.push(task)
@@ -169,7 +173,7 @@ class Office:
 
     def _hand(self, worker: Caseworker, ev: simpy.Event, task: Task) -> None:
         env = self.env
-        now = env.now
+        now = env._now  # env.now without the property call (hot path)
         self.rec.idled(worker.idle_since, now)  # type: ignore[arg-type]
         worker.idle_since = None
         worker.idle_ev = None
@@ -177,7 +181,7 @@ class Office:
         # Event.succeed() with a delay: SimPy 4 has no public call for it
         ev._ok = True
         ev._value = task
-        env.schedule(ev, delay=task.duration)
+        env.schedule(ev, NORMAL, task.duration)
 
     def _limit(self, worker: Caseworker, now: float) -> tuple[float, bool]:
         """The longest task ``worker`` may start now, and whether the end of the
@@ -195,7 +199,7 @@ class Office:
     def take(self, worker: Caseworker) -> Task | None:
         """The next task for ``worker`` now, taken out of its queue, or None: a
         meeting due now, else the policy's pick among the tasks that fit."""
-        now = self.env.now
+        now = self.env._now  # env.now without the property call
         if worker.day != int(now // HOURS_PER_DAY):
             self._new_day(worker, now)
         if self.meetings is not None:
@@ -207,7 +211,8 @@ class Office:
         if not queues.total:
             return None
         queues.now = now
-        queues.select(worker.index)
+        if queues._views:  # queues.select(worker.index), inlined
+            queues._q = queues._views[worker.index]
         if self._fit:
             queues.limit, queues.day_bound = self._limit(worker, now)
         key = self.policy.choose(queues, worker)
@@ -240,7 +245,7 @@ class Office:
         task.start = now
         task.worker = worker.index
         worker.current = task
-        self.rec.started(task, now)
+        self._started(task, now)
         if task.user is not None:
             self._contact(worker, task)
 
@@ -264,9 +269,9 @@ class Office:
 
     def finish(self, worker: Caseworker, task: Task) -> None:
         """``worker`` has finished ``task``."""
-        now = self.env.now
+        now = self.env._now
         worker.current = None
-        self.rec.finished(task, now)
+        self._finished(task, now)
         if task.kind == FOLLOWUP:
             if worker.day != int(task.start // HOURS_PER_DAY):
                 self._new_day(worker, task.start)
@@ -304,6 +309,8 @@ def caseworker(
     after it moves later by as much, and an overrun past closing is overtime.
     """
     rec = office.rec
+    take, finish, idle, put = office.take, office.finish, office.idle, env.schedule
+    tick = Tick()  # the wait for the task in hand (one at a time)
     for seg in segments:
         start = max(seg.start, env.now + seg.admin_before)
         if start >= office.horizon:
@@ -314,11 +321,11 @@ def caseworker(
         office.begin_segment(worker, seg)
         if end > start:
             rec.scheduled(start, min(end, office.horizon))
-        while env.now < end:
-            task = office.take(worker)
+        while env._now < end:  # env.now, read directly
+            task = take(worker)
             if task is None:
-                worker.idle_since = env.now
-                task = yield office.idle(worker, end)
+                worker.idle_since = env._now
+                task = yield idle(worker, end)
                 worker.idle_ev = None
                 if task is None:  # woken without a task: look again (or the segment ended)
                     rec.idled(worker.idle_since, env.now)
@@ -326,8 +333,10 @@ def caseworker(
                     continue
                 # handed a task on arrival; the wait lasted until it was done
             else:
-                yield env.timeout(task.duration)
-            office.finish(worker, task)
+                tick.callbacks = []
+                put(tick, NORMAL, task.duration)  # schedule(env, tick, ...): duration >= 0
+                yield tick
+            finish(worker, task)
         if seg.closes and env.now > end and not math.isinf(end):
             rec.overtime(env.now - end, env.now, worker.index)
             if worker.overtime is not None:

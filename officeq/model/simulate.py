@@ -31,6 +31,7 @@ from officeq.model.plans import Plan
 from officeq.model.policies import booked, build_policy, queue_keys
 from officeq.model.restore import capture, open_work
 from officeq.model.sampling import BlockSampler, Unit
+from officeq.model.sources import ArrivalSource, CaseSource
 from officeq.model.staff import absence_days, segments
 from officeq.model.state import OfficeState
 from officeq.model.steering import steered_policy
@@ -223,11 +224,9 @@ class Simulation:
 
         if arrives("inquiry"):
             make = self._planned_inquiries(self.streams.rng("inquiry.durations"))
-            _ArrivalSource(self, pattern("inquiry"), self.streams.rng("inquiry.arrivals"), make)
+            ArrivalSource(self, pattern("inquiry"), self.streams.rng("inquiry.arrivals"), make)
         if arrives("income_support") and self.cases is not None:
-            _CaseSource(
-                self, pattern("income_support"), self.streams.rng("income_support.arrivals")
-            )
+            CaseSource(self, pattern("income_support"), self.streams.rng("income_support.arrivals"))
         elif arrives("income_support"):
             rngs = (
                 self.streams.rng("income_support.durations"),
@@ -236,7 +235,7 @@ class Simulation:
             make = self._application_factory(self.cfg, rngs)
             if plan is not None:
                 make = plan.per_day(lambda c: self._application_factory(c, rngs), "income_support")
-            _ArrivalSource(
+            ArrivalSource(
                 self, pattern("income_support"), self.streams.rng("income_support.arrivals"), make
             )
 
@@ -322,73 +321,3 @@ class Simulation:
             if progress is not None:
                 progress(t / self.horizon)
         self._snapshot(self.days - 1, self.horizon)
-
-
-class _ArrivalSource:
-    """Feeds one arrival stream into the office, a day of arrivals at a time.
-
-    Each arrival is one SimPy timeout whose callback submits the task and
-    schedules the next: no process, so no generator to resume.
-    """
-
-    def __init__(
-        self,
-        model: Simulation,
-        pattern: ArrivalPattern,
-        rng: np.random.Generator,
-        make: Callable[[float], Task],
-    ) -> None:
-        self.env = model.env
-        self.submit = model.office.submit
-        self.arrived = model.rec.arrived_task
-        self.horizon = model.horizon
-        self.days = model.days
-        self.pattern = pattern
-        self.rng = rng
-        self.make = make
-        self.day = -1
-        self.times: list[float] = []
-        self.channels: list[bool] = []
-        self.i = 0
-        self.t = 0.0
-        self.digital = False
-        self._next()
-
-    def _next(self) -> None:
-        i = self.i
-        times = self.times
-        while i >= len(times):
-            self.day += 1
-            if self.day >= self.days:
-                return
-            sampled, digital = self.pattern.sample_day(self.day, self.rng)
-            times = self.times = sampled.tolist()
-            self.channels = digital.tolist()
-            i = 0
-        t = times[i]
-        self.digital = self.channels[i]
-        self.i = i + 1
-        if t < self.horizon:
-            self.t = t
-            self.env.timeout(t - self.env.now).callbacks.append(self._arrive)
-
-    def _arrive(self, event: simpy.Event) -> None:
-        task = self.make(self.t)
-        task.digital = self.digital
-        self.arrived(task)
-        self.submit(task)
-        self._next()
-
-
-class _CaseSource(_ArrivalSource):
-    """Feeds applications into the income-support cases (each arrival opens a case)."""
-
-    def __init__(
-        self, model: Simulation, pattern: ArrivalPattern, rng: np.random.Generator
-    ) -> None:
-        self.receive = model.cases.receive  # type: ignore[union-attr]
-        super().__init__(model, pattern, rng, None)  # type: ignore[arg-type]
-
-    def _arrive(self, event: simpy.Event) -> None:
-        self.receive(self.t, self.digital)
-        self._next()
