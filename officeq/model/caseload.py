@@ -137,7 +137,8 @@ class Caseload:
         rate = per_year / HOURS_PER_YEAR
         exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
         to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
-        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        rng = np.random.Generator(np.random.PCG64(seed))  # default_rng(seed), less the checks
+        user = User(self._next_id, group, rng, exit_at, to_work)
         user.last_session = user.joined = now
         if known is not None:
             user.joined = known.entered
@@ -247,7 +248,7 @@ class Caseload:
         now = self.env.now
         beyond = now + delay >= self.horizon  # set (a snapshot reads it), not scheduled
         g = self.groups[user.group]
-        minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        minutes = float(g.duration_minutes.one(user.rng))
         if known is not None and not math.isnan(known.session_minutes):
             minutes = known.session_minutes
         due = now + (delay if overdue else max(delay, 0.0))
@@ -332,7 +333,7 @@ class Caseload:
         assert user is not None
         if user.active:
             g = self.groups[user.group]
-            days = float(g.interval_days.sample(user.rng, 1)[0])
+            days = float(g.interval_days.one(user.rng))
             self._schedule_due(user, days * HOURS_PER_DAY)
 
     def _exit(self, user: User, _event: simpy.Event | None = None) -> None:
