@@ -20,6 +20,7 @@ Due dates and exits are timeouts with a callback: no process per user.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -30,8 +31,7 @@ import simpy
 from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
-from officeq.model.restore import restore_users
-from officeq.model.sampling import residual_sample
+from officeq.model.restore import populate, restore_users
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
 from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
@@ -41,17 +41,6 @@ if TYPE_CHECKING:
     from officeq.model.owners import Owners
 
 HOURS_PER_YEAR = HOURS_PER_DAY * 365.0
-
-
-def allocate(total: int, shares: list[float]) -> list[int]:
-    """Split ``total`` by ``shares`` into whole numbers (largest remainder)."""
-    raw = [total * s for s in shares]
-    counts = [math.floor(r) for r in raw]
-    rest = total - sum(counts)
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
-    for i in order[:rest]:
-        counts[i] += 1
-    return counts
 
 
 class Caseload:
@@ -97,7 +86,7 @@ class Caseload:
         self._chase_rng = streams.rng("failure_demand", 0)
         self._new_rng = streams.rng("caseload.new_users")
         if users is None:
-            self._populate(streams.rng("caseload.initial"))
+            populate(self, streams.rng("caseload.initial"))
         else:
             restore_users(self, users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
@@ -202,28 +191,21 @@ class Caseload:
             user.exit_to_work = True
             self._exit(user)
 
-    def _populate(self, rng: np.random.Generator) -> None:
-        names = list(self.groups)
-        counts = allocate(self.cfg.caseload, [self.groups[g].share for g in names])
-        for name, n in zip(names, counts, strict=True):
-            seeds = rng.integers(0, 2**63, n)
-            exit_u, work_u = rng.random(n), rng.random(n)
-            first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
-            for i in range(n):
-                self.add_user(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
-
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
         names = list(self.groups)
         while True:  # a Poisson stream; a new rate (an interrupt) restarts it, memoryless
             total = sum(rates)
-            probs = np.asarray(rates) / total if total > 0 else None
+            cdf = None
+            if total > 0:  # rng.choice(p=probs) without its checks: one random(), the same index
+                cdf = np.cumsum(np.asarray(rates) / total)
+                cdf = (cdf / cdf[-1]).tolist()
             try:
                 while True:
-                    if probs is None:
+                    if cdf is None:
                         yield self.env.event()  # no new users until the rate changes
                     yield self.env.timeout(rng.exponential(1.0 / total))
-                    group = names[int(rng.choice(len(names), p=probs))]
+                    group = names[bisect_right(cdf, rng.random())]
                     seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
                     self.add_user(group, seed, exit_u, work_u, self.first_due, False)
             except simpy.Interrupt as change:
