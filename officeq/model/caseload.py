@@ -35,6 +35,7 @@ from officeq.model.restore import populate, restore_users
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
 from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
+from officeq.model.userrng import user_rng
 
 if TYPE_CHECKING:
     from officeq.model.appointments import Appointments
@@ -117,7 +118,9 @@ class Caseload:
         first_due: float,
         initial: bool,
         known: UserState | None = None,
+        rng: np.random.Generator | None = None,
     ) -> None:
+        """``rng``: the user's stream made already (``userrng.user_rngs``), else from ``seed``."""
         g = self.groups[group]
         now = self.env.now
         # with outcomes on, exit_at is the exit for other reasons; exits to work follow
@@ -126,7 +129,8 @@ class Caseload:
         rate = per_year / HOURS_PER_YEAR
         exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
         to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
-        rng = np.random.Generator(np.random.PCG64(seed))  # default_rng(seed), less the checks
+        if rng is None:
+            rng = user_rng(seed)  # np.random.default_rng(seed), made faster
         user = User(self._next_id, group, rng, exit_at, to_work)
         user.last_session = user.joined = now
         if known is not None:

@@ -30,6 +30,7 @@ from officeq.model.tasks import (
     Task,
     User,
 )
+from officeq.model.userrng import user_rngs
 
 
 def _case(case: Case, t: float) -> OpenCase:
@@ -165,8 +166,11 @@ def populate(caseload, rng: np.random.Generator) -> None:  # type: ignore[no-unt
         seeds = rng.integers(0, 2**63, n)
         exit_u, work_u = rng.random(n), rng.random(n)
         first_due = residual_sample(groups[name].interval_days, rng, n) * HOURS_PER_DAY
+        streams = user_rngs(seeds)  # each np.random.default_rng(seeds[i]), made together
         for i in range(n):
-            caseload.add_user(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
+            caseload.add_user(
+                name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True, rng=streams[i]
+            )
 
 
 def restore_users(caseload, users: Iterable[UserState], rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]
