@@ -32,6 +32,10 @@ class Exponential(StrictModel):
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean, n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
+        return rng.exponential(self.mean)
+
 
 class LogNormal(StrictModel):
     """Lognormal given by its mean and coefficient of variation (sd / mean)."""
@@ -48,6 +52,11 @@ class LogNormal(StrictModel):
         mu = math.log(self.mean) - sigma2 / 2
         return rng.lognormal(mu, math.sqrt(sigma2), n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
+        sigma2 = math.log1p(self.cv**2)
+        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2))
+
 
 class Gamma(StrictModel):
     """Gamma given by its mean and coefficient of variation (shape = 1/cv²)."""
@@ -63,6 +72,11 @@ class Gamma(StrictModel):
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean / shape, n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
+        shape = 1.0 / self.cv**2
+        return rng.gamma(shape, self.mean / shape)
+
 
 class Fixed(StrictModel):
     """Always the same value."""
@@ -75,6 +89,10 @@ class Fixed(StrictModel):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
+
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw (the value; the stream is not used, as in :meth:`sample`)."""
+        return self.value
 
 
 class Uniform(StrictModel):
@@ -97,6 +115,10 @@ class Uniform(StrictModel):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
+
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
+        return rng.uniform(self.low, self.high)
 
 
 class Empirical(StrictModel):
@@ -124,6 +146,10 @@ class Empirical(StrictModel):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(self.values)[rng.integers(0, len(self.values), n)]
+
+    def one(self, rng: np.random.Generator) -> float:
+        """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
+        return self.values[int(rng.integers(0, len(self.values)))]
 
 
 KINDS = (Exponential, LogNormal, Gamma, Fixed, Uniform, Empirical)

@@ -20,6 +20,7 @@ Due dates and exits are timeouts with a callback: no process per user.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -30,28 +31,17 @@ import simpy
 from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
-from officeq.model.restore import restore_users
-from officeq.model.sampling import residual_sample
+from officeq.model.restore import populate, restore_users
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
 from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
+from officeq.model.userrng import user_rng
 
 if TYPE_CHECKING:
     from officeq.model.appointments import Appointments
     from officeq.model.owners import Owners
 
 HOURS_PER_YEAR = HOURS_PER_DAY * 365.0
-
-
-def allocate(total: int, shares: list[float]) -> list[int]:
-    """Split ``total`` by ``shares`` into whole numbers (largest remainder)."""
-    raw = [total * s for s in shares]
-    counts = [math.floor(r) for r in raw]
-    rest = total - sum(counts)
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
-    for i in order[:rest]:
-        counts[i] += 1
-    return counts
 
 
 class Caseload:
@@ -97,7 +87,7 @@ class Caseload:
         self._chase_rng = streams.rng("failure_demand", 0)
         self._new_rng = streams.rng("caseload.new_users")
         if users is None:
-            self._populate(streams.rng("caseload.initial"))
+            populate(self, streams.rng("caseload.initial"))
         else:
             restore_users(self, users, streams.rng("caseload.initial"))
         rates = self._new_user_rates()
@@ -128,7 +118,9 @@ class Caseload:
         first_due: float,
         initial: bool,
         known: UserState | None = None,
+        rng: np.random.Generator | None = None,
     ) -> None:
+        """``rng``: the user's stream made already (``userrng.user_rngs``), else from ``seed``."""
         g = self.groups[group]
         now = self.env.now
         # with outcomes on, exit_at is the exit for other reasons; exits to work follow
@@ -137,7 +129,9 @@ class Caseload:
         rate = per_year / HOURS_PER_YEAR
         exit_at = now - math.log1p(-exit_u) / rate if rate > 0 else math.inf
         to_work = self.effect == 0 and rate > 0 and work_u * per_year < g.exit_to_work_per_year
-        user = User(self._next_id, group, np.random.default_rng(seed), exit_at, to_work)
+        if rng is None:
+            rng = user_rng(seed)  # np.random.default_rng(seed), made faster
+        user = User(self._next_id, group, rng, exit_at, to_work)
         user.last_session = user.joined = now
         if known is not None:
             user.joined = known.entered
@@ -201,28 +195,21 @@ class Caseload:
             user.exit_to_work = True
             self._exit(user)
 
-    def _populate(self, rng: np.random.Generator) -> None:
-        names = list(self.groups)
-        counts = allocate(self.cfg.caseload, [self.groups[g].share for g in names])
-        for name, n in zip(names, counts, strict=True):
-            seeds = rng.integers(0, 2**63, n)
-            exit_u, work_u = rng.random(n), rng.random(n)
-            first_due = residual_sample(self.groups[name].interval_days, rng, n) * HOURS_PER_DAY
-            for i in range(n):
-                self.add_user(name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True)
-
     def _arrivals(self, rates: list[float]):  # type: ignore[no-untyped-def]
         rng = self._new_rng
         names = list(self.groups)
         while True:  # a Poisson stream; a new rate (an interrupt) restarts it, memoryless
             total = sum(rates)
-            probs = np.asarray(rates) / total if total > 0 else None
+            cdf = None
+            if total > 0:  # rng.choice(p=probs) without its checks: one random(), the same index
+                cdf = np.cumsum(np.asarray(rates) / total)
+                cdf = (cdf / cdf[-1]).tolist()
             try:
                 while True:
-                    if probs is None:
+                    if cdf is None:
                         yield self.env.event()  # no new users until the rate changes
                     yield self.env.timeout(rng.exponential(1.0 / total))
-                    group = names[int(rng.choice(len(names), p=probs))]
+                    group = names[bisect_right(cdf, rng.random())]
                     seed, exit_u, work_u = int(rng.integers(0, 2**63)), rng.random(), rng.random()
                     self.add_user(group, seed, exit_u, work_u, self.first_due, False)
             except simpy.Interrupt as change:
@@ -247,7 +234,7 @@ class Caseload:
         now = self.env.now
         beyond = now + delay >= self.horizon  # set (a snapshot reads it), not scheduled
         g = self.groups[user.group]
-        minutes = float(g.duration_minutes.sample(user.rng, 1)[0])
+        minutes = float(g.duration_minutes.one(user.rng))
         if known is not None and not math.isnan(known.session_minutes):
             minutes = known.session_minutes
         due = now + (delay if overdue else max(delay, 0.0))
@@ -332,7 +319,7 @@ class Caseload:
         assert user is not None
         if user.active:
             g = self.groups[user.group]
-            days = float(g.interval_days.sample(user.rng, 1)[0])
+            days = float(g.interval_days.one(user.rng))
             self._schedule_due(user, days * HOURS_PER_DAY)
 
     def _exit(self, user: User, _event: simpy.Event | None = None) -> None:

@@ -3,7 +3,8 @@ putting the open tasks of one into a new office.
 
 :func:`capture` reads the queues, the open cases, the caseload and the absence
 plan at a moment; :func:`open_work` makes the open inquiries (and one-touch
-applications) of a state into tasks. The caseload and the cases restore
+applications) of a state into tasks; :func:`populate` draws a caseload when there is
+no state to restore. The caseload and the cases restore
 themselves (:meth:`~officeq.model.caseload.Caseload.restore`,
 :meth:`~officeq.model.cases.Cases.restore`).
 """
@@ -29,6 +30,7 @@ from officeq.model.tasks import (
     Task,
     User,
 )
+from officeq.model.userrng import user_rngs
 
 
 def _case(case: Case, t: float) -> OpenCase:
@@ -140,6 +142,35 @@ def open_work(
         task.digital = c.digital
         carried_over(INCOME_SUPPORT, 0.0, task)
         submit(task)
+
+
+def allocate(total: int, shares: list[float]) -> list[int]:
+    """Split ``total`` by ``shares`` into whole numbers (largest remainder)."""
+    raw = [total * s for s in shares]
+    counts = [math.floor(r) for r in raw]
+    rest = total - sum(counts)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
+    for i in order[:rest]:
+        counts[i] += 1
+    return counts
+
+
+def populate(caseload, rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]
+    """Put a drawn caseload of ``caseload.cfg.caseload`` users on ``caseload`` (a
+    :class:`~officeq.model.caseload.Caseload` started without a snapshot), split over
+    the need groups by share, each due first at the residual of their interval."""
+    groups = caseload.groups
+    names = list(groups)
+    counts = allocate(caseload.cfg.caseload, [groups[g].share for g in names])
+    for name, n in zip(names, counts, strict=True):
+        seeds = rng.integers(0, 2**63, n)
+        exit_u, work_u = rng.random(n), rng.random(n)
+        first_due = residual_sample(groups[name].interval_days, rng, n) * HOURS_PER_DAY
+        streams = user_rngs(seeds)  # each np.random.default_rng(seeds[i]), made together
+        for i in range(n):
+            caseload.add_user(
+                name, int(seeds[i]), exit_u[i], work_u[i], first_due[i], True, rng=streams[i]
+            )
 
 
 def restore_users(caseload, users: Iterable[UserState], rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]

@@ -141,8 +141,11 @@ class MeetingWindows:
     meeting ``slots`` (hours of the day), in absolute hours.
 
     Computed when asked, from the day's opening hours (kept once per distinct pair
-    of opening and closing hours), so a long run keeps no per-day table.
+    of opening and closing hours); the days last asked for are kept (at most
+    :attr:`KEEP`, the table emptied when full), so a long run keeps no per-day table.
     """
+
+    KEEP = 1024
 
     def __init__(
         self,
@@ -157,10 +160,19 @@ class MeetingWindows:
         self.slots = slots
         self.days = cal.days
         self._pattern: dict[tuple[float, float], tuple[tuple[float, float], ...]] = {}
+        self._days: dict[int, tuple[tuple[float, float], ...]] = {}
         self.any = any(self(d) for d in range(min(self.days, 400)))
         """Some day of the first 400 has room for a meeting (else no booking is tried)."""
 
     def __call__(self, day: int) -> tuple[tuple[float, float], ...]:
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) >= self.KEEP:
+                self._days.clear()
+            known = self._days[day] = self._windows(day)
+        return known
+
+    def _windows(self, day: int) -> tuple[tuple[float, float], ...]:
         cal = self.cal
         if not cal.is_open_day(day):
             return ()
