@@ -22,6 +22,7 @@ from officeq.model.arrivals import ArrivalPattern, weekly_opening
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
 from officeq.model.caseload import Caseload
 from officeq.model.cases import Cases
+from officeq.model.engine import Engine
 from officeq.model.management import Management
 from officeq.model.observer import Recorder
 from officeq.model.office import Caseworker, Office, caseworker
@@ -69,7 +70,7 @@ class Simulation:
         self.cfg = cfg
         self.start = start
         self.captured: OfficeState | None = None
-        self.env = simpy.Environment()
+        self.env = Engine()
         self.horizon = cfg.horizon_days * HOURS_PER_DAY
         self.days = math.ceil(cfg.horizon_days)
         self.cal = OfficeCalendar(
