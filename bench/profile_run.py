@@ -41,10 +41,10 @@ DEFAULT = {
 # (part, keys): a key is a piece of the file's path, or path:function; the first match wins
 PARTS = [
     ("random numbers", ("model/sampling.py", "config/distributions.py", "numpy/random")),
-    ("arrival source", ("model/arrivals.py", "simulate.py:_ArrivalSource", "simulate.py:_Case")),
-    ("arrival source", ("simulate.py:Simulation._inquiry_factory",)),
+    ("arrival source", ("model/arrivals.py", "model/sources.py", "simulate.py:_ArrivalSource")),
+    ("arrival source", ("simulate.py:Simulation._inquiry_factory", "simulate.py:_CaseSource")),
     ("arrival source", ("simulate.py:Simulation._application_factory",)),
-    ("SimPy core (step, schedule, events)", ("simpy/",)),
+    ("SimPy core (step, schedule, events)", ("simpy/", "model/engine.py", "model/ticks.py")),
     ("metrics (recorder, histograms)", ("officeq/measure/",)),
     ("caseworker process (take, submit, finish, idle)", ("model/office.py",)),
     ("queues + policy", ("model/tasks.py", "model/policies.py")),
