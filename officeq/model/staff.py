@@ -145,7 +145,7 @@ class MeetingWindows:
     :attr:`KEEP`, the table emptied when full), so a long run keeps no per-day table.
     """
 
-    KEEP = 1024
+    KEEP = 128  # days: a booking looks a few weeks ahead; more only grows the heap
 
     def __init__(
         self,
