@@ -8,8 +8,10 @@
 temporary worktree, removed at the end) or a folder holding an ``officeq`` package; ``--after``
 defaults to the working tree. Each run is a fresh process that imports that version (PYTHONPATH
 first), reads the config (the file named, the same for both sides), runs a week untimed and then
-times ``run()`` alone, so imports, start-up and output writing are left out. Runs alternate
-before, after, before, after ..., so drift in the machine's speed falls on both sides alike.
+times ``run()`` alone (with ``--inner K``, K times, the fastest counted: a virtual machine's
+noise only ever slows a run down), so imports, start-up and output writing are left out. Runs
+alternate before, after, before, after ..., so drift in the machine's speed falls on both sides
+alike.
 
 For each office it prints the median seconds per simulated year on each side with the spread
 (min-max), the ratio of the medians after / before, and the range of the per-pair ratios. It also
@@ -40,24 +42,30 @@ DEFAULT_OFFICES = {
 }
 
 
-def child(config: str, overrides: list[str], days: float | None, warmup: float | None) -> None:
-    """In a fresh process: time run() of the office; print seconds, days and the summary."""
+def child(
+    config: str, overrides: list[str], days: float | None, warmup: float | None, inner: int = 1
+) -> None:
+    """In a fresh process: time run() of the office ``inner`` times; print the fastest
+    seconds, days and the summary."""
     from officeq import load_config
     from officeq.measure.run import run
 
     fields = {"horizon_days": days, "warmup_days": warmup}
     cfg = load_config(config, overrides, **fields)
     run(load_config(config, overrides, horizon_days=7, warmup_days=0))  # lazy imports, caches
-    t0 = time.perf_counter()
-    result = run(cfg)
-    seconds = time.perf_counter() - t0
+    seconds = float("inf")
+    for _ in range(inner):
+        t0 = time.perf_counter()
+        result = run(cfg)
+        seconds = min(seconds, time.perf_counter() - t0)
     print(json.dumps({"seconds": seconds, "days": cfg.horizon_days, "summary": result.summary}))
 
 
-def timed(folder: Path, office: tuple) -> dict:
+def timed(folder: Path, office: tuple, inner: int = 1) -> dict:
     config, overrides, days, warmup = office
     env = dict(os.environ, PYTHONPATH=str(folder))
-    cmd = [sys.executable, __file__, "--child", json.dumps([config, overrides, days, warmup])]
+    spec = json.dumps([config, overrides, days, warmup, inner])
+    cmd = [sys.executable, __file__, "--child", spec]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode:
         sys.exit(f"versus: a run under {folder} failed:\n{proc.stderr.strip()}")
@@ -109,6 +117,12 @@ def main() -> None:
     ap.add_argument(
         "--warmup-days", type=float, default=None, help="warm-up (default: config's; 0 with --days)"
     )
+    ap.add_argument(
+        "--inner",
+        type=int,
+        default=1,
+        help="runs in each process, the fastest counted (default 1; more: less noise)",
+    )
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
@@ -127,13 +141,14 @@ def main() -> None:
     )
     with version(args.before) as before, version(args.after) as after:
         print(f"before: {args.before} ({before})\nafter:  {args.after or 'working tree'} ({after})")
-        print(f"{args.repeats} alternating runs per side; seconds per simulated year\n")
+        inner = f", each the fastest of {args.inner} in its process" if args.inner > 1 else ""
+        print(f"{args.repeats} alternating runs per side{inner}; seconds per simulated year\n")
         header = f"{'office':<26} {'before':>8} {'min-max':<13} {'after':>8} {'min-max':<13}"
         print(f"{header} {'after/before':>12}  pair ratios  same summary")
         for name, office in offices.items():
             old, new, same = [], [], True
             for _ in range(args.repeats):
-                a, b = timed(before, office), timed(after, office)
+                a, b = timed(before, office, args.inner), timed(after, office, args.inner)
                 per_year = 365 / a["days"]
                 old.append(a["seconds"] * per_year)
                 new.append(b["seconds"] * per_year)
