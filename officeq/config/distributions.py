@@ -47,15 +47,17 @@ class LogNormal(StrictModel):
     def mean_value(self) -> float:
         return self.mean
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _params(self) -> tuple[float, float]:
+        """numpy's (mean, sigma) of the underlying normal."""
         sigma2 = math.log1p(self.cv**2)
-        mu = math.log(self.mean) - sigma2 / 2
-        return rng.lognormal(mu, math.sqrt(sigma2), n)
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.lognormal(*self._params(), n)
 
     def one(self, rng: np.random.Generator) -> float:
         """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
-        sigma2 = math.log1p(self.cv**2)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2))
+        return rng.lognormal(*self._params())
 
 
 class Gamma(StrictModel):
@@ -68,14 +70,17 @@ class Gamma(StrictModel):
     def mean_value(self) -> float:
         return self.mean
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _params(self) -> tuple[float, float]:
+        """numpy's (shape, scale)."""
         shape = 1.0 / self.cv**2
-        return rng.gamma(shape, self.mean / shape, n)
+        return shape, self.mean / shape
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.gamma(*self._params(), n)
 
     def one(self, rng: np.random.Generator) -> float:
         """One draw: the value ``sample(rng, 1)[0]`` would give, without the array."""
-        shape = 1.0 / self.cv**2
-        return rng.gamma(shape, self.mean / shape)
+        return rng.gamma(*self._params())
 
 
 class Fixed(StrictModel):

@@ -22,6 +22,7 @@ import numpy as np
 
 from officeq.config.schema import ArrivalStream
 from officeq.model.calendar import HOURS_PER_DAY, OfficeCalendar
+from officeq.model.sampling import choice_cdf
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,8 @@ class ArrivalPattern:
         p = self.pieces(day)
         draw = self._draw.get(id(p))
         if draw is None or draw[1] is not p.expected:
-            total = p.total
-            # rng.choice(size, n, p=expected / total) draws rng.random(n) and looks each
-            # up in this cdf (numpy's own steps), so the unchecked draw below is the same
-            cdf = (p.expected / total).cumsum() if total > 0 else p.expected
-            if total > 0:
-                cdf /= cdf[-1]
+            total = p.total  # the draw below is rng.choice(size, n, p=expected / total)
+            cdf = choice_cdf(p.expected / total) if total > 0 else p.expected
             draw = self._draw[id(p)] = (total, p.expected, cdf, p.start, p.office)
         total, _, cdf, start, office = draw
         n = rng.poisson(total) if total > 0 else 0

@@ -32,6 +32,7 @@ from officeq.config.schema import FollowupConfig, FollowupGroup
 from officeq.model.calendar import HOURS_PER_DAY
 from officeq.model.observer import FAILURE_DEMAND, Recorder
 from officeq.model.restore import populate, restore_users
+from officeq.model.sampling import choice_cdf
 from officeq.model.state import UserState
 from officeq.model.streams import Streams
 from officeq.model.tasks import FOLLOWUP, Queues, Task, User, cover_queue, followup_queue
@@ -200,10 +201,8 @@ class Caseload:
         names = list(self.groups)
         while True:  # a Poisson stream; a new rate (an interrupt) restarts it, memoryless
             total = sum(rates)
-            cdf = None
-            if total > 0:  # rng.choice(p=probs) without its checks: one random(), the same index
-                cdf = np.cumsum(np.asarray(rates) / total)
-                cdf = (cdf / cdf[-1]).tolist()
+            # the group is rng.choice(len(names), p=rates / total), without its checks
+            cdf = choice_cdf(np.asarray(rates) / total).tolist() if total > 0 else None
             try:
                 while True:
                     if cdf is None:

@@ -334,7 +334,7 @@ def caseworker(
                 # handed a task on arrival; the wait lasted until it was done
             else:
                 tick.callbacks = []
-                put(tick, NORMAL, task.duration)  # schedule(env, tick, ...): duration >= 0
+                put(tick, NORMAL, task.duration)  # as env.timeout(duration): duration >= 0
                 yield tick
             finish(worker, task)
         if seg.closes and env.now > end and not math.isinf(end):

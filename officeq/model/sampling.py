@@ -2,8 +2,9 @@
 
 The distributions themselves (their parameters, means and one-call draws)
 are config objects in :mod:`officeq.config.distributions`; this module holds
-the two ways the model consumes them: block sampling for hot loops and the
-stationary residual for a caseload's first due dates.
+the ways the model consumes them: block sampling for hot loops, the
+stationary residual for a caseload's first due dates, and the lookup table of a
+weighted choice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 from officeq.config.distributions import Exponential, Fixed
+
+
+def choice_cdf(p: np.ndarray) -> np.ndarray:
+    """The table ``rng.choice(len(p), size, p=p)`` looks its draws up in (numpy's own
+    steps): ``cdf.searchsorted(rng.random(size), side="right")``, or ``bisect_right`` on
+    its list for one draw, gives the same indices from the same random numbers without
+    ``choice``'s checks on every call."""
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    return cdf
 
 
 def residual_sample(dist: BaseModel, rng: np.random.Generator, n: int) -> np.ndarray:

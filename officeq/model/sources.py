@@ -16,7 +16,7 @@ from simpy.events import NORMAL
 
 from officeq.model.arrivals import ArrivalPattern
 from officeq.model.tasks import Task
-from officeq.model.ticks import Tick, schedule
+from officeq.model.ticks import Tick
 
 
 class Host(Protocol):
@@ -82,26 +82,16 @@ class ArrivalSource:
             self.t = t
             tick = self._tick
             tick.callbacks = self._callbacks
-            schedule(self.env, tick, t - self.env.now)
+            # as env.timeout(t - now) schedules itself; the times are sorted and each day's
+            # come after the last, so the delay is never negative
+            self._put(tick, NORMAL, t - self.env._now)
 
     def _arrive(self, event: simpy.Event) -> None:
         task = self.make(self.t)
         task.digital = self.digital
         self.arrived(task)
         self.submit(task)
-        i = self.i
-        times = self.times
-        if i >= len(times):
-            self._next()  # the next day's arrivals
-            return
-        t = times[i]  # the rest is _next(), inlined for the common case
-        self.digital = self.channels[i]
-        self.i = i + 1
-        if t < self.horizon:
-            self.t = t
-            tick = self._tick
-            tick.callbacks = self._callbacks
-            self._put(tick, NORMAL, t - self.env._now)  # times are sorted: delay >= 0
+        self._next()
 
 
 class CaseSource(ArrivalSource):
